@@ -1,0 +1,101 @@
+"""A tree file's own parameters: declaring them, binding values, and ``${name}`` substitution.
+
+Included subtrees take parameters from the ``with:`` of the include; the root
+file takes them from ``--set name=value`` on the command line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ivfp_bt.errors import Origin, Problem
+from ivfp_bt.params import Param
+from ivfp_bt.suggest import did_you_mean
+from ivfp_bt.tree.yaml_source import MarkedList, MarkedMap
+
+TYPES = {"bool": bool, "int": int, "float": float, "str": str, "list": list, "mapping": dict, "any": object}
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def declare(raw: Any, origin: Origin, problems: list[Problem]) -> dict[str, Param]:
+    """Read a ``params:`` section: ``name: {type:, default:, doc:}`` or ``name: default``."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, MarkedMap):
+        problems.append(Problem(origin, "params must be a mapping of name: declaration"))
+        return {}
+    declared = {}
+    for name, decl in raw.items():
+        if not isinstance(decl, MarkedMap):
+            declared[name] = Param(type(decl) if decl is not None else object, decl)
+            continue
+        unknown = set(decl) - {"type", "default", "doc"}
+        for key in sorted(unknown, key=str):
+            problems.append(Problem(decl.key_origin(key), f"unknown field {key!r} in declaration of param {name!r}"
+                                    + did_you_mean(key, ["type", "default", "doc"])))
+        type_name = decl.get("type", "any")
+        if type_name not in TYPES:
+            problems.append(Problem(decl.value_origin("type"), f"unknown param type {type_name!r}"
+                                    + did_you_mean(type_name, TYPES)))
+            continue
+        param = Param(TYPES[type_name], doc=str(decl.get("doc", "")))
+        if "default" in decl:
+            try:
+                param = Param(param.type, param.check(decl["default"]), param.doc)
+            except ValueError as error:
+                problems.append(Problem(decl.value_origin("default"), f"default of param {name!r} {error}"))
+                continue
+        declared[name] = param
+    return declared
+
+
+def bind(declared: dict[str, Param], given: dict[str, Any], given_origins: dict[str, Origin], at: Origin,
+         problems: list[Problem], from_text: bool = False) -> dict[str, Any]:
+    """Values for every declared param: given ones checked, the rest from defaults."""
+    values = {}
+    for name, value in given.items():
+        origin = given_origins.get(name, at)
+        if name not in declared:
+            known = ", ".join(declared) or "none"
+            problems.append(Problem(origin, f"unknown param {name!r} (this tree takes: {known})"
+                                    + did_you_mean(name, declared)))
+            continue
+        try:
+            values[name] = declared[name].check(value, from_text=from_text)
+        except ValueError as error:
+            problems.append(Problem(origin, f"param {name!r} {error}"))
+    for name, param in declared.items():
+        if name not in values and name not in given:
+            if param.required:
+                problems.append(Problem(at, f"param {name!r} is required but not given"))
+            else:
+                values[name] = param.default
+    return values
+
+
+def substitute(raw: Any, values: dict[str, Any], origin: Origin, problems: list[Problem]) -> Any:
+    """Replace ``${name}`` in every string; a string that is only ``${name}`` takes the value's type."""
+    if isinstance(raw, MarkedMap):
+        out = MarkedMap()
+        out.origin, out.key_origins, out.value_origins = raw.origin, raw.key_origins, raw.value_origins
+        for key, value in raw.items():
+            out[key] = substitute(value, values, raw.value_origin(key), problems)
+        return out
+    if isinstance(raw, MarkedList):
+        items = MarkedList(substitute(v, values, raw.item_origin(i), problems) for i, v in enumerate(raw))
+        items.origin, items.item_origins = raw.origin, raw.item_origins
+        return items
+    if not isinstance(raw, str) or "${" not in raw:
+        return raw
+    whole = _REFERENCE.fullmatch(raw)
+    if whole:
+        return _lookup(whole.group(1), values, origin, problems)
+    return _REFERENCE.sub(lambda m: str(_lookup(m.group(1), values, origin, problems)), raw)
+
+
+def _lookup(name: str, values: dict[str, Any], origin: Origin, problems: list[Problem]) -> Any:
+    if name in values:
+        return values[name]
+    problems.append(Problem(origin, f"${{{name}}} is not a param of this file" + did_you_mean(name, values)))
+    return None

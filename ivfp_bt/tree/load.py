@@ -1,0 +1,58 @@
+"""Loading a tree file (YAML, or BehaviorTree.CPP XML) into runnable py_trees behaviours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from py_trees.behaviour import Behaviour
+
+from ivfp_bt.behaviours.leaf import Leaf
+from ivfp_bt.errors import Problem, TreeFileError
+from ivfp_bt.tree import xml_import
+from ivfp_bt.tree.build import Origins, build
+from ivfp_bt.tree.parse import TreeParser
+from ivfp_bt.tree.spec import TreeSpec
+
+XML_SUFFIXES = (".xml",)
+
+
+@dataclass
+class LoadedTree:
+    """A built tree, ready to set up and tick."""
+
+    file: str
+    root: Behaviour
+    spec: TreeSpec | None  # None for XML trees
+    blackboard: dict[str, Any] = field(default_factory=dict)  # initial values, absolute keys
+    origins: Origins = field(default_factory=dict)
+    description: str = ""
+
+    @property
+    def requires(self) -> set[str]:
+        """The resources the tree's leaves need at setup ("robot", "models", ...)."""
+        return {need for node in self.root.iterate() if isinstance(node, Leaf) for need in node.REQUIRES}
+
+
+def load_tree(path: Path | str, overrides: dict[str, str] | None = None) -> LoadedTree:
+    """Parse, check and build ``path``; raise ``TreeFileError`` listing every problem."""
+    path = Path(path)
+    if path.suffix.lower() in XML_SUFFIXES:
+        if overrides:
+            raise TreeFileError([Problem(xml_import.origin(path), "--set applies to YAML trees only")])
+        root, origins = xml_import.load_xml(path)
+        return LoadedTree(file=str(path), root=root, spec=None, origins=origins)
+    spec = TreeParser().parse(path, overrides)
+    origins: Origins = {}
+    root = build(spec.root, origins)
+    return LoadedTree(spec.file, root, spec, dict(spec.blackboard), origins, spec.description)
+
+
+def validate(path: Path | str) -> list[Problem]:
+    """Every problem with ``path`` (an empty list when it is a valid tree)."""
+    try:
+        load_tree(path)
+    except TreeFileError as error:
+        return error.problems
+    return []
