@@ -1,0 +1,1 @@
+"""The `ivfp-bt` command line: one module per command."""

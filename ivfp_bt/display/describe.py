@@ -1,0 +1,57 @@
+"""What a node is and its key settings, in a few words, for every display."""
+
+from __future__ import annotations
+
+from py_trees import common, composites, decorators
+from py_trees.behaviour import Behaviour
+
+from ivfp_bt.behaviours.leaf import Leaf
+
+KIND_SYMBOLS = {"sequence": "→", "selector": "?", "parallel": "⇉", "decorator": "◇", "leaf": "•"}
+
+
+def kind(node: Behaviour) -> str:
+    """One of sequence, selector, parallel, decorator, leaf."""
+    if isinstance(node, composites.Sequence):
+        return "sequence"
+    if isinstance(node, composites.Selector):
+        return "selector"
+    if isinstance(node, composites.Parallel):
+        return "parallel"
+    return "decorator" if isinstance(node, decorators.Decorator) else "leaf"
+
+
+def type_name(node: Behaviour) -> str:
+    return node.TAG if isinstance(node, Leaf) else type(node).__name__
+
+
+def settings(node: Behaviour) -> list[str]:
+    """Key parameters and blackboard wiring, e.g. ``["duration=0.5", "key→/grasp_ok"]``."""
+    if isinstance(node, Leaf):
+        shown = [f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in node.params.items()]
+        for port, key in node.port_keys.items():
+            arrow = "→" if port in node.OUTPUT_PORTS else "←"
+            shown.append(f"{port}{arrow}{key}")
+        return shown
+    if isinstance(node, (composites.Sequence, composites.Selector)):
+        return ["memory" if node.memory else "no memory"]
+    if isinstance(node, composites.Parallel):
+        policy = node.policy
+        sync = getattr(policy, "synchronise", False)
+        return [type(policy).__name__ + (" synchronised" if sync else "")]
+    for attribute in ("num_failures", "num_success", "duration", "policy", "guard_key"):
+        value = getattr(node, attribute, None)
+        if value is not None:
+            value = value.name.lower() if isinstance(value, (common.OneShotPolicy, common.Status)) else value
+            return [f"{attribute.replace('guard_key', 'guard')}={value}"]
+    if isinstance(node, decorators.Condition):
+        return [f"status={node.succeed_status.name.lower()}"]
+    if isinstance(node, decorators.StatusToBlackboard):
+        return [f"key→{node.key}"]
+    return []
+
+
+def label(node: Behaviour) -> str:
+    """``name [Type key=value ...]`` on one line."""
+    parts = " ".join([type_name(node), *settings(node)])
+    return f"{node.name} [{parts}]" if node.name != type_name(node) else f"[{parts}]"

@@ -1,0 +1,61 @@
+"""The tree as a Graphviz graph: DOT text, or SVG/PNG through the `dot` program."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from py_trees.behaviour import Behaviour
+
+from ivfp_bt.display.describe import kind, settings, type_name
+from ivfp_bt.errors import UserError
+
+# Shapes and colours follow py_trees' own dot rendering, so the pictures look familiar.
+_STYLE = {
+    "sequence": ("box", "orange"),
+    "selector": ("octagon", "cyan"),
+    "parallel": ("parallelogram", "gold"),
+    "decorator": ("ellipse", "ghostwhite"),
+    "leaf": ("ellipse", "gray"),
+}
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def tree_dot(root: Behaviour, title: str = "tree") -> str:
+    """DOT source for ``root``."""
+    lines = [f'digraph "{_escape(title)}" {{', "  graph [ordering=out, fontname=Helvetica];",
+             "  node [style=filled, fontname=Helvetica, fontsize=11];"]
+    ids: dict[object, str] = {}
+    for index, node in enumerate(_preorder(root)):
+        ids[node.id] = f"n{index}"
+        shape, colour = _STYLE[kind(node)]
+        rows = [node.name] if node.name != type_name(node) else []
+        rows += [type_name(node), *settings(node)]
+        label = '"' + "\\n".join(_escape(row) for row in rows) + '"'
+        lines.append(f"  {ids[node.id]} [label={label}, shape={shape}, fillcolor={colour}];")
+    for node in _preorder(root):
+        for child in node.children:
+            lines.append(f"  {ids[node.id]} -> {ids[child.id]};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _preorder(node: Behaviour):
+    yield node
+    for child in node.children:
+        yield from _preorder(child)
+
+
+def render(dot_source: str, fmt: str) -> bytes:
+    """Run Graphviz's `dot` to make ``fmt`` (svg or png) from DOT source."""
+    program = shutil.which("dot")
+    if program is None:
+        raise UserError(f"--format {fmt} needs Graphviz's `dot` program, which is not installed "
+                        "(apt-get install graphviz), or use --format dot")
+    result = subprocess.run([program, f"-T{fmt}"], input=dot_source.encode(), capture_output=True, timeout=60)
+    if result.returncode != 0:
+        raise UserError(f"dot failed: {result.stderr.decode(errors='replace').strip()}")
+    return result.stdout
