@@ -18,6 +18,12 @@ TYPES = {"bool": bool, "int": int, "float": float, "str": str, "list": list, "ma
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+class _Values(dict):
+    """Bound values, remembering which names were declared (missing ones are reported once, by bind)."""
+
+    declared: tuple[str, ...] = ()
+
+
 def declare(raw: Any, origin: Origin, problems: list[Problem]) -> dict[str, Param]:
     """Read a ``params:`` section: ``name: {type:, default:, doc:}`` or ``name: default``."""
     if raw is None:
@@ -53,7 +59,8 @@ def declare(raw: Any, origin: Origin, problems: list[Problem]) -> dict[str, Para
 def bind(declared: dict[str, Param], given: dict[str, Any], given_origins: dict[str, Origin], at: Origin,
          problems: list[Problem], from_text: bool = False) -> dict[str, Any]:
     """Values for every declared param: given ones checked, the rest from defaults."""
-    values = {}
+    values = _Values()
+    values.declared = tuple(declared)
     for name, value in given.items():
         origin = given_origins.get(name, at)
         if name not in declared:
@@ -97,5 +104,7 @@ def substitute(raw: Any, values: dict[str, Any], origin: Origin, problems: list[
 def _lookup(name: str, values: dict[str, Any], origin: Origin, problems: list[Problem]) -> Any:
     if name in values:
         return values[name]
-    problems.append(Problem(origin, f"${{{name}}} is not a param of this file" + did_you_mean(name, values)))
+    if name not in getattr(values, "declared", ()):
+        problems.append(Problem(origin, f"${{{name}}} is not a param of this file"
+                                + did_you_mean(name, getattr(values, "declared", values))))
     return None

@@ -230,7 +230,7 @@ class TreeParser:
                               + did_you_mean(key, [*cls.PARAMS, *ports, "name"]), where)
         spec.params = self._check_params(cls.PARAMS, given, fields, scope, where, type_name, origin)
         for port, info in cls.INPUT_PORTS.items():
-            if info.required and not info.has_default and port not in spec.ports:
+            if info.required and not info.has_default and port not in fields:
                 self._problem(origin, f'input port {port!r} of {type_name} is not connected (write {port}: "{{key}}")',
                               where)
         return spec

@@ -1,0 +1,46 @@
+"""Shared fixtures: writing tree files, and a clean blackboard for every test."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import py_trees
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TUTORIALS = REPO / "trees" / "tutorials"
+
+
+@pytest.fixture(autouse=True)
+def clean_blackboard():
+    py_trees.blackboard.Blackboard.clear()
+    yield
+    py_trees.blackboard.Blackboard.clear()
+
+
+@pytest.fixture
+def write(tmp_path, monkeypatch):
+    """write("name.yaml", text) -> path; dedents, and runs the test from tmp_path."""
+    monkeypatch.chdir(tmp_path)
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+        return path
+
+    return _write
+
+
+def tick_until_done(root: py_trees.behaviour.Behaviour, max_ticks: int = 1000) -> list[str]:
+    """Tick ``root`` until it leaves RUNNING; the root status after each tick."""
+    tree = py_trees.trees.BehaviourTree(root)
+    tree.setup()
+    statuses = []
+    for _ in range(max_ticks):
+        tree.tick()
+        statuses.append(root.status.name)
+        if root.status != py_trees.common.Status.RUNNING:
+            break
+    return statuses
