@@ -44,7 +44,11 @@ def _load_all() -> None:
     _loaded = True
     import ivfp_bt.behaviours  # noqa: F401  (registers the built-in leaves)
 
+    seen = set()
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if entry.value in seen:  # one distribution visible through two sys.path entries
+            continue
+        seen.add(entry.value)
         try:
             loaded = entry.load()
         except Exception as error:  # a broken plugin must not take the executive down

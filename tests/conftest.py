@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import py_trees
@@ -33,8 +34,8 @@ def write(tmp_path, monkeypatch):
     return _write
 
 
-def tick_until_done(root: py_trees.behaviour.Behaviour, max_ticks: int = 1000) -> list[str]:
-    """Tick ``root`` until it leaves RUNNING; the root status after each tick."""
+def tick_until_done(root: py_trees.behaviour.Behaviour, max_ticks: int = 1000, period_s: float = 0.002) -> list[str]:
+    """Tick ``root`` every ``period_s`` until it leaves RUNNING; the root status after each tick."""
     tree = py_trees.trees.BehaviourTree(root)
     tree.setup()
     statuses = []
@@ -43,4 +44,5 @@ def tick_until_done(root: py_trees.behaviour.Behaviour, max_ticks: int = 1000) -
         statuses.append(root.status.name)
         if root.status != py_trees.common.Status.RUNNING:
             break
+        time.sleep(period_s)
     return statuses

@@ -33,11 +33,11 @@ class Leaf(PortsMixin, py_trees.behaviour.Behaviour, register=False):
     TAG: ClassVar[str] = ""
 
     def __init_subclass__(cls, *, tag: str | None = None, register: bool = True, **kwargs: Any):
-        super().__init_subclass__(tag=tag, register=register, **kwargs)
         cls.TAG = tag or cls.__name__
         _check_param_names(cls)
-        if register:
+        if register:  # before py_trees registers it: a refused class must not replace the original there
             registry.register(cls.TAG, cls)
+        super().__init_subclass__(tag=tag, register=register, **kwargs)
 
     def __init__(
         self,
@@ -98,8 +98,14 @@ class Leaf(PortsMixin, py_trees.behaviour.Behaviour, register=False):
         self.clock = resources.get("clock") or time.monotonic
 
 
+# Set on instances by py_trees and by Leaf, so invisible to hasattr() on the class.
+_INSTANCE_ATTRIBUTES = {"name", "id", "status", "children", "parent", "feedback_message", "blackboards", "logger",
+                        "blackbox_level", "qualified_name", "iterator", "params", "port_keys", "clock"}
+
+
 def _check_param_names(cls: type[Leaf]) -> None:
-    clashes = [key for key in cls.PARAMS if hasattr(py_trees.behaviour.Behaviour, key) or key in ("params", "port_keys")]
+    clashes = [key for key in cls.PARAMS
+               if hasattr(py_trees.behaviour.Behaviour, key) or key in _INSTANCE_ATTRIBUTES]
     ports = set(cls.INPUT_PORTS) | set(cls.OUTPUT_PORTS)
     clashes += sorted(ports & set(cls.PARAMS))
     if clashes:

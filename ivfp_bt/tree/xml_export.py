@@ -30,8 +30,21 @@ def to_xml(tree: TreeSpec, tree_id: str = "MainTree") -> str:
     root = ET.Element("root", BTCPP_format="4", main_tree_to_execute=tree_id)
     main = ET.SubElement(root, "BehaviorTree", ID=tree_id)
     main.append(_element(tree.root))
+    _make_names_unique(main)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _make_names_unique(tree: ET.Element) -> None:
+    """py_trees' parser refuses two nodes of one name under the same parents: number repeats."""
+    seen: dict[str, int] = {}
+    for element in tree.iter():
+        name = element.get("name")
+        if name is None or element.tag == "BehaviorTree":
+            continue
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            element.set("name", f"{name} ({seen[name]})")
 
 
 def _key(absolute: str) -> str:
