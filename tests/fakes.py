@@ -1,0 +1,46 @@
+"""Test doubles: a robot that records the safety calls, and leaves that move it or crash."""
+
+from __future__ import annotations
+
+import py_trees
+
+from ivfp_bt.behaviours import Leaf
+
+
+class RecordingRobot:
+    """Stands in for a backend; records the safety calls the executive makes."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def stop(self) -> None:
+        self.calls.append("stop")
+
+    def open_gripper(self) -> None:
+        self.calls.append("open_gripper")
+
+    def close(self) -> None:
+        self.calls.append("close")
+
+
+class MoveArm(Leaf):
+    """Test leaf: a motion that starts in initialise, runs for a while, and is cancelled in terminate."""
+
+    REQUIRES = ("robot",)
+
+    def initialise(self) -> None:
+        self.robot.calls.append("move")
+
+    def update(self) -> py_trees.common.Status:
+        return py_trees.common.Status.RUNNING
+
+    def terminate(self, new_status: py_trees.common.Status) -> None:
+        if new_status == py_trees.common.Status.INVALID:
+            self.robot.calls.append("cancel move")
+
+
+class Explode(Leaf):
+    """Test leaf: a bug in leaf code."""
+
+    def update(self) -> py_trees.common.Status:
+        raise RuntimeError("sensor cable unplugged")

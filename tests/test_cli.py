@@ -1,0 +1,74 @@
+"""The command line: one-line errors, exit codes, and every command's main path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ivfp_bt.cli.main import main
+from tests.conftest import TUTORIALS
+
+
+def test_validate_reports_problems_and_exit_codes(write, capsys):
+    write("bad.yaml", "tree:\n  Wiat: {}\n")
+    assert main(["validate", str(TUTORIALS / "01_sequence.yaml")]) == 0
+    assert main(["validate", "bad.yaml", str(TUTORIALS / "01_sequence.yaml")]) == 1
+    captured = capsys.readouterr()
+    assert "bad.yaml:2:3: unknown node type 'Wiat'; did you mean 'Wait'?" in captured.err
+    assert "01_sequence.yaml: ok" in captured.out
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["run", "nope.yaml"], "error: nope.yaml: no such file"),
+    (["show", "bad.yaml"], "error: bad.yaml:2:3: unknown node type"),
+    (["run", "bad.yaml", "--set", "x"], "error: --set takes NAME=VALUE"),
+    (["run", "need_robot.yaml"], "error: this tree needs a robot, and the 'sim' robot backend"),
+    (["show", "ok.yaml", "--format", "png"], "error: --format png writes binary data: give -o FILE.png"),
+])
+def test_user_errors_are_one_line_without_traceback(write, capsys, argv, expected):
+    write("bad.yaml", "tree:\n  Wiat: {}\n")
+    write("ok.yaml", "tree:\n  Succeed\n")
+    write("need_robot.yaml", "tree:\n  MoveArm\n")
+    import tests.fakes  # noqa: F401  (registers the MoveArm test leaf)
+
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(expected) and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_run_prints_a_summary_and_takes_params(write, capsys):
+    write("t.yaml", "params: {d: 1.0}\ntree:\n  Wait: {duration: '${d}'}\n")
+    assert main(["run", "t.yaml", "--picks", "2", "--tick-hz", "0", "--set", "d=0.01", "--seed", "3"]) == 0
+    assert "2 pick(s): 2 succeeded, 0 failed" in capsys.readouterr().out
+
+
+def test_a_leaf_bug_exits_2_free_of_traceback_unless_debugging(write, capsys):
+    import tests.fakes  # noqa: F401  (registers the Explode test leaf)
+
+    write("t.yaml", "tree:\n  Explode\n")
+    assert main(["run", "t.yaml"]) == 1
+    err = capsys.readouterr().err
+    assert "error: the run stopped on a fault: RuntimeError: sensor cable unplugged" in err
+    with pytest.raises(RuntimeError):
+        main(["--debug", "run", "t.yaml"])
+
+
+def test_show_formats(write, capsys, tmp_path):
+    tree = str(TUTORIALS / "02_fallback_retry.yaml")
+    assert main(["show", tree]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Try candidates best first") and "? try candidates [Selector memory]" in out
+    assert main(["show", tree, "--format", "dot"]) == 0
+    assert capsys.readouterr().out.startswith('digraph "02_fallback_retry"')
+    assert main(["show", tree, "--format", "xml", "-o", str(tmp_path / "t.xml")]) == 0
+    assert main(["validate", str(tmp_path / "t.xml")]) == 0
+
+
+def test_behaviours_lists_every_type(capsys):
+    assert main(["behaviours", "--json"]) == 0
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert {"Wait", "Sequence", "Selector", "Parallel", "Retry", "EternalGuard"} <= set(rows)
+    assert main(["behaviours"]) == 0
+    assert "Wait" in capsys.readouterr().out

@@ -1,0 +1,100 @@
+"""The executive: N picks, safe stops on Ctrl-C and on faults, resources only when needed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from ivfp_bt.errors import UserError
+from ivfp_bt.runner import Executive, RunOptions
+from ivfp_bt.tree.load import load_tree
+from tests.conftest import TUTORIALS
+from tests.fakes import RecordingRobot
+
+
+def run(path, fake=None, **options):
+    factory = (lambda kind, seed: fake) if fake else None
+    kwargs = {"robot_factory": factory} if factory else {}
+    lines: list[str] = []
+    summary = Executive(load_tree(path), RunOptions(**options), write=lines.append, **kwargs).run()
+    return summary, lines
+
+
+def test_runs_n_picks_of_instant_leaves_to_completion():
+    summary, _ = run(TUTORIALS / "02_fallback_retry.yaml", picks=4, tick_hz=0)
+    assert (summary.picks, summary.succeeded, summary.failed, summary.stopped) == (4, 4, 0, "done")
+    assert summary.ticks >= 4 and "4 pick(s): 4 succeeded, 0 failed" in summary.line()
+
+
+def test_failed_picks_are_counted(write):
+    summary, _ = run(write("t.yaml", "tree:\n  Fail\n"), picks=3, tick_hz=0)
+    assert (summary.picks, summary.succeeded, summary.failed, summary.ticks) == (3, 0, 3, 3)
+
+
+def test_tick_rate_is_respected(write):
+    started = time.monotonic()
+    summary, _ = run(write("t.yaml", "tree:\n  Succeed\n"), picks=5, tick_hz=50)
+    assert summary.ticks == 5 and time.monotonic() - started >= 4 / 50
+
+
+def test_tree_log_prints_only_on_change(write):
+    summary, lines = run(write("t.yaml", "tree:\n  Wait: {duration: 0.1}\n"), picks=1, tick_hz=200, tree_log=True)
+    assert summary.ticks > 5
+    assert len(lines) == 2  # RUNNING once, then SUCCESS; not once per tick
+    assert "Wait [*]" in lines[0] and "Wait [✓]" in lines[1]
+
+
+def test_a_robot_is_opened_only_for_trees_that_need_one(write):
+    summary, _ = run(write("t.yaml", "tree:\n  Succeed\n"), robot="sim")
+    assert summary.stopped == "done"  # no backend needed, none opened
+
+
+def test_interrupt_cancels_the_motion_stops_the_robot_and_opens_the_gripper(write):
+    robot = RecordingRobot()
+    threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    summary, _ = run(write("t.yaml", "tree:\n  MoveArm\n"), fake=robot, picks=1, tick_hz=50)
+    assert summary.stopped == "interrupted" and summary.picks == 0
+    assert robot.calls == ["move", "cancel move", "stop", "open_gripper", "close"]
+
+
+def test_a_fault_in_a_leaf_stops_everything_safely(write):
+    robot = RecordingRobot()
+    path = write("t.yaml", "tree:\n  Parallel:\n    policy: success_on_all\n    children: [MoveArm, Explode]\n")
+    summary, _ = run(path, fake=robot, tick_hz=0)
+    assert summary.stopped == "fault" and "sensor cable unplugged" in summary.fault
+    assert robot.calls == ["move", "cancel move", "stop", "open_gripper", "close"]
+
+
+def test_a_failing_safety_step_does_not_skip_the_others(write):
+    robot = RecordingRobot()
+    robot.stop = lambda: (_ for _ in ()).throw(RuntimeError("bus timeout"))
+    threading.Timer(0.1, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    summary, lines = run(write("t.yaml", "tree:\n  MoveArm\n"), fake=robot, tick_hz=50)
+    assert robot.calls == ["move", "cancel move", "open_gripper", "close"]
+    assert any("could not stop the robot: bus timeout" in line for line in lines)
+
+
+def test_missing_backend_is_a_user_error(write):
+    summary, _ = run(write("t.yaml", "tree:\n  MoveArm\n"), robot="sim")
+    assert summary.stopped == "fault" and isinstance(summary.fault_error, UserError)
+    assert "'sim' robot backend is not part of this version" in str(summary.fault_error)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_on_the_command_line_exits_cleanly_with_a_summary(sig):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ivfp_bt", "run", str(TUTORIALS / "05_parallel_guard.yaml"), "--picks", "100"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(1.5)  # python start-up and imports
+    process.send_signal(sig)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 130, err
+    assert "stopped: interrupted" in out
+    assert "Traceback" not in err
