@@ -7,6 +7,7 @@ that arrive as text from BehaviorTree.CPP XML attributes.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -66,10 +67,8 @@ class Param:
         are read as YAML scalars first, so "3", "0.5" and "true" mean what they say.
         """
         if from_text and isinstance(value, str) and self.type not in (str, BlackboardKey):
-            try:
+            with contextlib.suppress(yaml.YAMLError):  # not YAML: stays text, and the type check says so
                 value = yaml.safe_load(value) if value.strip() else value
-            except yaml.YAMLError:
-                pass
         value = self._coerce(value)
         if self.choices is not None and value not in self.choices:
             options = ", ".join(repr(c) for c in self.choices)

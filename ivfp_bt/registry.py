@@ -2,7 +2,7 @@
 
 Built-in leaves register when their module is imported; third-party packages
 add theirs through the ``ivfp_bt.behaviours`` entry point group, whose entries
-name either a module (importing it registers its leaves) or a leaf class.
+name either a module or a leaf class; importing it registers its leaves.
 """
 
 from __future__ import annotations
@@ -56,10 +56,10 @@ def _load_all() -> None:
             plugin_errors.append(message)
             print(f"warning: {message}", file=sys.stderr)
             continue
-        if isinstance(loaded, type):
-            tag = getattr(loaded, "TAG", None) or loaded.__name__
-            if _leaves.get(tag) is not loaded:
-                register(tag, loaded)
+        if isinstance(loaded, type) and loaded not in _leaves.values():
+            message = f"plugin {entry.name!r} ({entry.value}) names {loaded.__name__}, which is not an ivfp_bt Leaf"
+            plugin_errors.append(message)
+            print(f"warning: {message}", file=sys.stderr)
 
 
 def reload_plugins() -> None:

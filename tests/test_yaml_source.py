@@ -27,7 +27,7 @@ def test_marks_point_at_keys_and_values(write):
 
 def test_alias_bomb_fails_fast(write):
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     path = write("bomb.yaml", "\n".join(lines) + "\n")
     started = time.monotonic()

@@ -17,7 +17,9 @@ class Wait(Leaf):
         self._started = self.clock()
 
     def update(self) -> py_trees.common.Status:
-        if self.clock() - self._started >= self.duration:
+        left = self.duration - (self.clock() - self._started)
+        if left <= 0:
+            self.feedback_message = f"waited {self.duration:g} s"
             return py_trees.common.Status.SUCCESS
-        self.feedback_message = f"{self.duration - (self.clock() - self._started):.2f} s left"
+        self.feedback_message = f"{left:.2f} s left"
         return py_trees.common.Status.RUNNING

@@ -12,6 +12,8 @@ import math
 import xml.etree.ElementTree as ET
 from typing import Any
 
+import yaml
+
 from ivfp_bt import registry
 from ivfp_bt.errors import Problem, TreeFileError
 from ivfp_bt.params import Param
@@ -58,8 +60,7 @@ def _text(value: Any, param: Param | None) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and math.isfinite(value):
         return repr(value)
-    import yaml  # flow style keeps lists and quoted strings readable as one attribute
-
+    # YAML flow style keeps lists, and strings that look like numbers, readable as one attribute.
     return yaml.safe_dump(value, default_flow_style=True, width=1 << 16).strip().removesuffix("...").strip()
 
 

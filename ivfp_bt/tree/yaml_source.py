@@ -48,7 +48,7 @@ class MarkedList(list):
 
 
 class _LimitExceeded(yaml.MarkedYAMLError):
-    pass
+    """A size limit was hit while composing; reported like any YAML error, with its mark."""
 
 
 class _MarkedLoader(yaml.SafeLoader):
