@@ -18,12 +18,6 @@ TYPES = {"bool": bool, "int": int, "float": float, "str": str, "list": list, "ma
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class _Values(dict):
-    """Bound values, remembering which names were declared (missing ones are reported once, by bind)."""
-
-    declared: tuple[str, ...] = ()
-
-
 def declare(raw: Any, origin: Origin, problems: list[Problem]) -> dict[str, Param]:
     """Read a ``params:`` section: ``name: {type:, default:, doc:}`` or ``name: default``."""
     if raw is None:
@@ -59,8 +53,7 @@ def declare(raw: Any, origin: Origin, problems: list[Problem]) -> dict[str, Para
 def bind(declared: dict[str, Param], given: dict[str, Any], given_origins: dict[str, Origin], at: Origin,
          problems: list[Problem], from_text: bool = False) -> dict[str, Any]:
     """Values for every declared param: given ones checked, the rest from defaults."""
-    values = _Values()
-    values.declared = tuple(declared)
+    values = {}
     for name, value in given.items():
         origin = given_origins.get(name, at)
         if name not in declared:
@@ -81,30 +74,29 @@ def bind(declared: dict[str, Param], given: dict[str, Any], given_origins: dict[
     return values
 
 
-def substitute(raw: Any, values: dict[str, Any], origin: Origin, problems: list[Problem]) -> Any:
-    """Replace ``${name}`` in every string; a string that is only ``${name}`` takes the value's type."""
+def substitute(raw: Any, values: dict[str, Any], declared: tuple[str, ...], origin: Origin,
+               problems: list[Problem]) -> Any:
+    """Replace ``${name}`` in every string; a string that is only ``${name}`` takes the value's type.
+
+    A declared param without a value was already reported by ``bind``; only undeclared names are reported here.
+    """
     if isinstance(raw, MarkedMap):
-        out = MarkedMap()
-        out.origin, out.key_origins, out.value_origins = raw.origin, raw.key_origins, raw.value_origins
+        out = MarkedMap(raw.origin, raw.key_origins, raw.value_origins)
         for key, value in raw.items():
-            out[key] = substitute(value, values, raw.value_origin(key), problems)
+            out[key] = substitute(value, values, declared, raw.value_origin(key), problems)
         return out
     if isinstance(raw, MarkedList):
-        items = MarkedList(substitute(v, values, raw.item_origin(i), problems) for i, v in enumerate(raw))
-        items.origin, items.item_origins = raw.origin, raw.item_origins
-        return items
+        items = (substitute(v, values, declared, raw.item_origin(i), problems) for i, v in enumerate(raw))
+        return MarkedList(items, raw.origin, raw.item_origins)
     if not isinstance(raw, str) or "${" not in raw:
         return raw
+
+    def lookup(name: str) -> Any:
+        if name not in values and name not in declared:
+            problems.append(Problem(origin, f"${{{name}}} is not a param of this file" + did_you_mean(name, declared)))
+        return values.get(name)
+
     whole = _REFERENCE.fullmatch(raw)
     if whole:
-        return _lookup(whole.group(1), values, origin, problems)
-    return _REFERENCE.sub(lambda m: str(_lookup(m.group(1), values, origin, problems)), raw)
-
-
-def _lookup(name: str, values: dict[str, Any], origin: Origin, problems: list[Problem]) -> Any:
-    if name in values:
-        return values[name]
-    if name not in getattr(values, "declared", ()):
-        problems.append(Problem(origin, f"${{{name}}} is not a param of this file"
-                                + did_you_mean(name, getattr(values, "declared", values))))
-    return None
+        return lookup(whole.group(1))
+    return _REFERENCE.sub(lambda m: str(lookup(m.group(1))), raw)

@@ -25,9 +25,16 @@ class LoadedTree:
     file: str
     root: Behaviour
     spec: TreeSpec | None  # None for XML trees
-    blackboard: dict[str, Any] = field(default_factory=dict)  # initial values, absolute keys
     origins: Origins = field(default_factory=dict)
-    description: str = ""
+
+    @property
+    def blackboard(self) -> dict[str, Any]:
+        """Initial blackboard values by absolute key."""
+        return self.spec.blackboard if self.spec else {}
+
+    @property
+    def description(self) -> str:
+        return self.spec.description if self.spec else ""
 
     @property
     def requires(self) -> set[str]:
@@ -46,7 +53,7 @@ def load_tree(path: Path | str, overrides: dict[str, str] | None = None) -> Load
     spec = TreeParser().parse(path, overrides)
     origins: Origins = {}
     root = build(spec.root, origins)
-    return LoadedTree(spec.file, root, spec, dict(spec.blackboard), origins, spec.description)
+    return LoadedTree(spec.file, root, spec, origins)
 
 
 def validate(path: Path | str) -> list[Problem]:

@@ -88,12 +88,13 @@ class TreeParser:
             self._problem(data.value_origin("version"), f"unsupported version {data['version']!r} (this is version 1)")
         declared = file_params.declare(data.get("params"), data.value_origin("params"), self.problems)
         values = file_params.bind(declared, given, given_origins, at, self.problems, from_text=from_text)
-        self._blackboard(file_params.substitute(data.get("blackboard"), values, data.origin, self.problems),
+        names = tuple(declared)
+        self._blackboard(file_params.substitute(data.get("blackboard"), values, names, data.origin, self.problems),
                          data.value_origin("blackboard"), scope)
         if "tree" not in data:
             self._problem(data.origin, "missing 'tree:' (the root node)")
             return None
-        tree = file_params.substitute(data["tree"], values, data.value_origin("tree"), self.problems)
+        tree = file_params.substitute(data["tree"], values, names, data.value_origin("tree"), self.problems)
         root = self._node(tree, data.value_origin("tree"), scope, where)
         description = data.get("description", "")
         return (root, str(description)) if root is not None else None
@@ -110,14 +111,12 @@ class TreeParser:
 
     def _node(self, raw: Any, origin: Origin, scope: Scope, where: str) -> NodeSpec | None:
         if isinstance(raw, str):
-            type_name, fields = raw, MarkedMap()
-            fields.origin, fields.key_origins, fields.value_origins = origin, {}, {}
+            type_name, fields = raw, MarkedMap(origin)
         elif isinstance(raw, MarkedMap) and len(raw) == 1:
             (type_name, fields), = raw.items()
             origin = raw.key_origin(type_name)
             if fields is None:
-                fields = MarkedMap()
-                fields.origin, fields.key_origins, fields.value_origins = origin, {}, {}
+                fields = MarkedMap(origin)
             elif not isinstance(fields, MarkedMap):
                 self._problem(raw.value_origin(type_name), f"the fields of {type_name} must be a mapping", where)
                 return None
@@ -259,11 +258,11 @@ class TreeParser:
         name = fields.get("name", path.stem)
         inner = Scope(path, scope.namespace.rstrip("/") + "/" + str(name), self._remap(fields, scope, where),
                       (*scope.chain, path))
-        given = fields.get("with") or MarkedMap()
+        given = fields.get("with") or MarkedMap(origin)
         if not isinstance(given, MarkedMap):
             self._problem(fields.value_origin("with"), "`with` must be a mapping of param: value", where)
             return None
-        document = self._document(inner, dict(given), getattr(given, "value_origins", {}), origin, where)
+        document = self._document(inner, dict(given), given.value_origins, origin, where)
         if document is None:
             return None
         root = document[0]

@@ -26,9 +26,12 @@ MAX_NODES = 50_000
 class MarkedMap(dict):
     """A dict that knows where it, each key and each value were written."""
 
-    origin: Origin
-    key_origins: dict[Any, Origin]
-    value_origins: dict[Any, Origin]
+    def __init__(self, origin: Origin, key_origins: dict[Any, Origin] | None = None,
+                 value_origins: dict[Any, Origin] | None = None):
+        super().__init__()
+        self.origin = origin
+        self.key_origins = {} if key_origins is None else key_origins
+        self.value_origins = {} if value_origins is None else value_origins
 
     def key_origin(self, key: Any) -> Origin:
         return self.key_origins.get(key, self.origin)
@@ -40,8 +43,10 @@ class MarkedMap(dict):
 class MarkedList(list):
     """A list that knows where it and each item were written."""
 
-    origin: Origin
-    item_origins: list[Origin]
+    def __init__(self, items: Any, origin: Origin, item_origins: list[Origin]):
+        super().__init__(items)
+        self.origin = origin
+        self.item_origins = item_origins
 
     def item_origin(self, index: int) -> Origin:
         return self.item_origins[index] if index < len(self.item_origins) else self.origin
@@ -86,9 +91,7 @@ class _MarkedLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> MarkedMap:
         self.flatten_mapping(node)
-        result = MarkedMap()
-        result.origin = self.origin(node)
-        result.key_origins, result.value_origins = {}, {}
+        result = MarkedMap(self.origin(node))
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
@@ -106,10 +109,8 @@ class _MarkedLoader(yaml.SafeLoader):
         return result
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> MarkedList:
-        result = MarkedList(self.construct_object(child, deep=True) for child in node.value)
-        result.origin = self.origin(node)
-        result.item_origins = [self.origin(child) for child in node.value]
-        return result
+        return MarkedList((self.construct_object(child, deep=True) for child in node.value), self.origin(node),
+                          [self.origin(child) for child in node.value])
 
 
 _MarkedLoader.add_constructor("tag:yaml.org,2002:map", _MarkedLoader.construct_mapping)
