@@ -1,0 +1,74 @@
+"""Ground-truth outcome of a pick, read from the physics after extraction.
+
+An item has left the bin when its centre is no longer inside the bin's interior (pulled out
+past the front lip, or fallen to the floor). It is held when it touches a fingertip pad.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ivfp_bt.sim.sim_robot import SimRobot
+
+PAD_PREFIX = "pad_"
+
+
+class Outcome(Enum):
+    SUCCESS = "success"                  # only the target left the bin, and the gripper holds it
+    FAIL_MULTIPICK = "fail_multipick"    # the target and at least one other item left the bin
+    FAIL_NOT_PICKED = "fail_not_picked"  # the target is still in the bin, or was dropped on the way
+    FAIL_WRONG_ITEM = "fail_wrong_item"  # other items left the bin, the target did not
+
+
+@dataclass(frozen=True)
+class Judgement:
+    outcome: Outcome
+    removed: tuple[int, ...]   # items that left the bin
+    held: tuple[int, ...]      # items touching a fingertip pad
+
+
+def inside_bin(robot: "SimRobot", index: int) -> bool:
+    c = robot.scene.config
+    x, y, z = robot.data.xpos[robot.item_bodies[index]]
+    in_x = abs(x - c.bin_center_x) <= c.bin_width / 2 + 0.01
+    in_y = c.bin_front_y - c.bin_depth - 0.01 <= y <= c.bin_front_y
+    return bool(in_x and in_y and z >= c.bin_floor_z - 0.02)
+
+
+def held_items(robot: "SimRobot") -> set[int]:
+    model, data = robot.model, robot.data
+    pads = {g for g in range(model.ngeom) if (model.geom(g).name or "").startswith(PAD_PREFIX)}
+    body_to_item = {b: i for i, b in enumerate(robot.item_bodies)}
+    held = set()
+    for contact in data.contact[:data.ncon]:
+        g1, g2 = int(contact.geom1), int(contact.geom2)
+        for pad, other in ((g1, g2), (g2, g1)):
+            if pad in pads and model.geom_bodyid[other] in body_to_item:
+                held.add(body_to_item[model.geom_bodyid[other]])
+    return held
+
+
+def judge(robot: "SimRobot") -> Judgement:
+    """The outcome of the pick as the scene stands now (call it after extraction)."""
+    removed = {i for i in range(len(robot.item_bodies)) if not inside_bin(robot, i)}
+    held = held_items(robot)
+    target = robot.scene.target
+    others = removed - {target}
+    if target in removed and others:
+        outcome = Outcome.FAIL_MULTIPICK
+    elif target in removed:
+        outcome = Outcome.SUCCESS if target in held else Outcome.FAIL_NOT_PICKED
+    elif others:
+        outcome = Outcome.FAIL_WRONG_ITEM
+    else:
+        outcome = Outcome.FAIL_NOT_PICKED
+    return Judgement(outcome, tuple(sorted(removed)), tuple(sorted(held)))
+
+
+def item_positions(robot: "SimRobot") -> np.ndarray:
+    return np.array([robot.data.xpos[b] for b in robot.item_bodies])

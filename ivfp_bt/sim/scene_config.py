@@ -1,0 +1,49 @@
+"""The work-cell's difficulty as one versioned configuration.
+
+A version, once calibrated against the paper's heuristic baselines (the behaviours/eval
+issue), is frozen: learned strategies are measured against it, and it is never re-tuned
+for them. Changing difficulty means adding a new version, not editing an old one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ivfp_bt.errors import UserError
+
+
+@dataclass(frozen=True)
+class SceneConfig:
+    version: str
+    frozen: bool
+    # bin interior in the robot base frame: x across the shelf, y into it (negative), z up
+    bin_center_x: float = -0.02
+    bin_front_y: float = -0.42          # inner face of the front lip
+    bin_width: float = 0.40
+    bin_depth: float = 0.28
+    bin_wall_height: float = 0.20
+    bin_lip_height: float = 0.04
+    bin_floor_z: float = 0.75
+    wall_thickness: float = 0.01
+    wall_friction: float = 0.4
+    # packing: how many items, how tightly, in how many rows front to back
+    item_count: tuple[int, int] = (8, 20)
+    gap: tuple[float, float] = (0.001, 0.006)   # between neighbours along a row
+    rows: int = 3
+    friction_jitter: float = 0.10               # +- fraction per instance, seeded
+    mass_jitter: float = 0.15
+    settle_time: float = 0.4                    # seconds of physics before the first observation
+
+
+SCENE_CONFIGS: dict[str, SceneConfig] = {
+    # Draft: not yet calibrated against the heuristic baselines; do not report results on it.
+    "bin-v0-draft": SceneConfig(version="bin-v0-draft", frozen=False),
+}
+DEFAULT_SCENE = "bin-v0-draft"
+
+
+def scene_config(version: str = DEFAULT_SCENE) -> SceneConfig:
+    try:
+        return SCENE_CONFIGS[version]
+    except KeyError:
+        raise UserError(f"unknown scene configuration {version!r} (known: {', '.join(SCENE_CONFIGS)})") from None

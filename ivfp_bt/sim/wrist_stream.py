@@ -1,0 +1,37 @@
+"""The wrist camera as a frame stream: frames are rendered at simulated times while recording."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ivfp_bt.robot.interface import TimedFrame
+
+if TYPE_CHECKING:
+    from ivfp_bt.sim.sim_robot import SimRobot
+
+
+class SimWristStream:
+    def __init__(self, robot: "SimRobot"):
+        self.robot = robot
+        self._period: float | None = None
+        self._next = 0.0
+        self._frames: list[TimedFrame] = []
+
+    def start_recording(self, rate_hz: float) -> None:
+        if not 0 < rate_hz <= 60:
+            raise ValueError(f"wrist camera rate {rate_hz} Hz is outside (0, 60]")
+        self._period = 1.0 / rate_hz
+        self._frames = [self.latest()]
+        self._next = self.robot.now() + self._period
+
+    def after_step(self) -> None:
+        if self._period is not None and self.robot.now() + 1e-9 >= self._next:
+            self._frames.append(self.latest())
+            self._next += self._period
+
+    def stop_recording(self) -> list[TimedFrame]:
+        frames, self._frames, self._period = self._frames, [], None
+        return frames
+
+    def latest(self) -> TimedFrame:
+        return TimedFrame(self.robot.now(), self.robot.cameras.wrist())
