@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 import time
 from pathlib import Path
 
 import py_trees
 import pytest
+
+os.environ.setdefault("MUJOCO_GL", "egl")   # offscreen rendering on machines without a screen
 
 REPO = Path(__file__).resolve().parents[1]
 TUTORIALS = REPO / "trees" / "tutorials"

@@ -23,7 +23,7 @@ def test_validate_reports_problems_and_exit_codes(write, capsys):
     (["run", "nope.yaml"], "error: nope.yaml: no such file"),
     (["show", "bad.yaml"], "error: bad.yaml:2:3: unknown node type"),
     (["run", "bad.yaml", "--set", "x"], "error: --set takes NAME=VALUE"),
-    (["run", "need_robot.yaml"], "error: this tree needs a robot, and the 'sim' robot backend"),
+    (["run", "need_robot.yaml", "--robot", "stretch"], "error: no Stretch found: "),
     (["show", "ok.yaml", "--format", "png"], "error: --format png writes binary data: give -o FILE.png"),
 ])
 def test_user_errors_are_one_line_without_traceback(write, capsys, argv, expected):

@@ -1,0 +1,84 @@
+"""Camera calibration files (YAML) and the pixel + depth -> base-frame point mapping.
+
+A file holds the head camera's intrinsics, distortion and pose in the robot base frame
+(the optical frame: x right, y down, z forward), plus the grasping workspace:
+
+    camera: head_d435i
+    image_size: [240, 424]          # width, height, as the images arrive (upright)
+    intrinsics: {fx: .., fy: .., cx: .., cy: ..}
+    distortion: [k1, k2, p1, p2, k3]
+    pose_in_base: {translation: [x, y, z], rotation: [[..], [..], [..]]}
+    workspace: {min: [x, y, z], max: [x, y, z]}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from ivfp_bt.errors import UserError
+from ivfp_bt.robot.interface import CameraIntrinsics
+from ivfp_bt.robot.limits import Workspace
+
+
+@dataclass(frozen=True)
+class CameraCalibration:
+    name: str
+    intrinsics: CameraIntrinsics
+    pose: np.ndarray          # 4x4, optical frame in the base frame
+    workspace: Workspace
+
+    def to_yaml(self) -> str:
+        k = self.intrinsics
+        return yaml.safe_dump({
+            "camera": self.name,
+            "image_size": [k.width, k.height],
+            "intrinsics": {"fx": float(k.fx), "fy": float(k.fy), "cx": float(k.cx), "cy": float(k.cy)},
+            "distortion": [float(d) for d in k.distortion],
+            "pose_in_base": {"translation": [round(float(v), 6) for v in self.pose[:3, 3]],
+                             "rotation": [[round(float(v), 6) for v in row] for row in self.pose[:3, :3]]},
+            "workspace": {"min": list(self.workspace.lower), "max": list(self.workspace.upper)},
+        }, sort_keys=False)
+
+
+def load_calibration(path: str | Path) -> CameraCalibration:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except OSError as e:
+        raise UserError(f"{path}: cannot read calibration: {e.strerror}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise UserError(f"{where}: not valid YAML: {getattr(e, 'problem', e)}") from None
+    try:
+        width, height = (int(v) for v in raw["image_size"])
+        k = raw["intrinsics"]
+        intrinsics = CameraIntrinsics(width, height, float(k["fx"]), float(k["fy"]), float(k["cx"]), float(k["cy"]),
+                                      tuple(float(d) for d in raw.get("distortion", [0, 0, 0, 0, 0])))
+        pose = np.eye(4)
+        pose[:3, :3] = np.array(raw["pose_in_base"]["rotation"], dtype=float).reshape(3, 3)
+        pose[:3, 3] = np.array(raw["pose_in_base"]["translation"], dtype=float).reshape(3)
+    except (KeyError, TypeError, ValueError) as e:
+        raise UserError(f"{path}: calibration is missing or has a bad field ({e}); see calibration/README.md") from None
+    if abs(np.linalg.det(pose[:3, :3]) - 1) > 1e-3:
+        raise UserError(f"{path}: pose_in_base.rotation is not a rotation matrix")
+    return CameraCalibration(str(raw.get("camera", path.stem)), intrinsics, pose,
+                             Workspace.from_dict(raw.get("workspace", {}), str(path)))
+
+
+def deproject(u: float, v: float, depth: float, intrinsics: CameraIntrinsics, pose: np.ndarray) -> np.ndarray:
+    """The base-frame point seen at pixel (u, v) at ``depth`` metres along the optical axis."""
+    if not depth > 0:
+        raise ValueError(f"no depth at pixel ({u:.0f}, {v:.0f})")
+    if any(intrinsics.distortion):
+        import cv2
+        x, y = cv2.undistortPoints(np.array([[[u, v]]], dtype=np.float64), intrinsics.matrix,
+                                   np.array(intrinsics.distortion))[0, 0]
+    else:
+        x, y = (u - intrinsics.cx) / intrinsics.fx, (v - intrinsics.cy) / intrinsics.fy
+    camera_point = np.array([x * depth, y * depth, depth, 1.0])
+    return (pose @ camera_point)[:3]

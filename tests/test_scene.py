@@ -1,0 +1,46 @@
+"""The item set and the seeded scene generator."""
+
+from __future__ import annotations
+
+from ivfp_bt.sim.items import ITEM_TYPES, item_set
+from ivfp_bt.sim.scene import generate_scene
+from ivfp_bt.sim.scene_config import scene_config
+
+
+def test_item_set_is_the_papers_42_with_32_seen_and_10_unseen():
+    assert len(ITEM_TYPES) == 42 and len({t.name for t in ITEM_TYPES}) == 42
+    seen, unseen = item_set("seen"), item_set("unseen")
+    assert (len(seen), len(unseen)) == (32, 10)
+    categories = {t.category for t in ITEM_TYPES}
+    assert {"thin", "tall", "round", "heavy", "slippery", "bagged", "soft"} <= categories
+
+
+def test_same_seed_same_scene_and_different_seeds_differ():
+    config = scene_config()
+    assert generate_scene(7, config) == generate_scene(7, config)
+    scenes = {generate_scene(seed, config).items for seed in range(10)}
+    assert len(scenes) == 10
+
+
+def test_scenes_pack_8_to_20_items_inside_the_bin_with_a_front_row_target():
+    config = scene_config()
+    for seed in range(40):
+        for objects in ("seen", "unseen"):
+            scene = generate_scene(seed, config, objects)
+            assert 8 <= len(scene.items) <= 20
+            assert scene.target_item.row == 0
+            names = {t.name for t in item_set(objects)}
+            for item in scene.items:
+                assert item.type_name in names
+                width, depth, _ = item.item_type.extents
+                assert abs(item.pos[0] - config.bin_center_x) + width / 2 <= config.bin_width / 2 + 1e-9
+                assert config.bin_front_y - config.bin_depth - 1e-9 <= item.pos[1] - depth / 2
+                assert item.pos[1] + depth / 2 <= config.bin_front_y
+
+
+def test_neighbours_in_a_row_do_not_overlap():
+    scene = generate_scene(3, scene_config())
+    for row in {i.row for i in scene.items}:
+        spans = sorted((i.pos[0] - i.item_type.extents[0] / 2, i.pos[0] + i.item_type.extents[0] / 2)
+                       for i in scene.items if i.row == row)
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
