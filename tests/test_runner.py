@@ -80,10 +80,11 @@ def test_a_failing_safety_step_does_not_skip_the_others(write):
     assert any("could not stop the robot: bus timeout" in line for line in lines)
 
 
-def test_missing_backend_is_a_user_error(write):
-    summary, _ = run(write("t.yaml", "tree:\n  MoveArm\n"), robot="sim")
+def test_missing_robot_is_a_user_error(write, monkeypatch):
+    monkeypatch.delenv("HELLO_FLEET_PATH", raising=False)
+    summary, _ = run(write("t.yaml", "tree:\n  MoveArm\n"), robot="stretch")
     assert summary.stopped == "fault" and isinstance(summary.fault_error, UserError)
-    assert "'sim' robot backend is not part of this version" in str(summary.fault_error)
+    assert str(summary.fault_error).startswith("no Stretch found: HELLO_FLEET_PATH")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])

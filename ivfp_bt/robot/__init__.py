@@ -8,7 +8,8 @@ from ivfp_bt.errors import UserError
 from ivfp_bt.robot.interface import Robot
 
 # name -> "module:factory"; each factory takes (seed) and returns a Robot.
-BACKENDS: dict[str, str] = {"sim": "ivfp_bt.sim:open_sim_robot"}
+BACKENDS: dict[str, str] = {"sim": "ivfp_bt.sim:open_sim_robot",
+                             "stretch": "ivfp_bt.robot.stretch:open_stretch_robot"}
 KNOWN = ("sim", "stretch")
 
 
