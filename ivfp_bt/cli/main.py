@@ -11,10 +11,10 @@ import logging
 import sys
 
 from ivfp_bt import __version__
-from ivfp_bt.cli import behaviours_cmd, run_cmd, show_cmd, validate_cmd
+from ivfp_bt.cli import behaviours_cmd, run_cmd, show_cmd, sim_cmd, validate_cmd
 from ivfp_bt.errors import TreeFileError, UserError
 
-COMMANDS = (run_cmd, validate_cmd, show_cmd, behaviours_cmd)
+COMMANDS = (run_cmd, validate_cmd, show_cmd, behaviours_cmd, sim_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("OpenGL").setLevel(logging.WARNING)   # PyOpenGL announces optional modules at INFO
     try:
         return args.handler(args)
     except TreeFileError as error:

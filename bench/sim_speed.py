@@ -1,0 +1,76 @@
+"""Simulation speed: real-time factor of the physics, with the cameras, and one full pick.
+
+Targets on the 2-core CPU machine (issue 3): physics >= 5x real time; a full pick (grasp,
+lift-and-pull probe with 4 Hz wrist video, extraction) <= 2 s wall.
+
+    MUJOCO_GL=egl python bench/sim_speed.py [--seeds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("MUJOCO_GL", "egl")
+
+import numpy as np  # noqa: E402
+
+from ivfp_bt.robot.interface import wait_for  # noqa: E402
+from ivfp_bt.sim import open_sim_robot  # noqa: E402
+from ivfp_bt.sim.scripted_pick import scripted_pick  # noqa: E402
+
+
+def physics_rtf(robot, seconds: float, render_hz: float = 0.0) -> float:
+    """Simulated seconds per wall second while the arm moves (and the cameras render at render_hz)."""
+    wait_for(robot, [robot.move_to("lift", 0.8)], 15)
+    robot.move_to("arm", 0.3)
+    start, wall = robot.now(), time.perf_counter()
+    next_frame = start
+    while robot.now() - start < seconds:
+        robot.sync(0.02)
+        if render_hz and robot.now() >= next_frame:
+            robot.head_frame()
+            robot.wrist_camera.latest()
+            next_frame += 1 / render_hz
+    return (robot.now() - start) / (time.perf_counter() - wall)
+
+
+def centroid_grasp(robot) -> tuple[np.ndarray, float]:
+    c, target = robot.scene.config, robot.scene.target_item
+    width, _, height = target.item_type.extents
+    z = max(c.bin_floor_z + height - 0.03, c.bin_floor_z + c.bin_lip_height + 0.03)
+    return np.array([target.pos[0], c.bin_front_y - 0.035, z]), min(0.10, width + 0.02)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    args = parser.parse_args()
+    physics, cameras, picks, sim_s, outcomes = [], [], [], [], []
+    for seed in range(args.seeds):
+        robot = open_sim_robot(seed)
+        physics.append(physics_rtf(robot, 3.0))
+        robot.close()
+        robot = open_sim_robot(seed)
+        cameras.append(physics_rtf(robot, 3.0, render_hz=4.0))
+        robot.close()
+        robot = open_sim_robot(seed)
+        grasp, width = centroid_grasp(robot)
+        wall = time.perf_counter()
+        result = scripted_pick(robot, grasp, width)
+        picks.append(time.perf_counter() - wall)
+        sim_s.append(result.sim_seconds)
+        outcomes.append(result.judgement.outcome.value)
+        robot.close()
+        print(f"seed {seed}: physics {physics[-1]:.1f}x, with cameras {cameras[-1]:.1f}x, pick {picks[-1]:.2f} s "
+              f"wall / {sim_s[-1]:.1f} s sim, {len(result.probe_video)} probe frames, {outcomes[-1]}", flush=True)
+    print(f"physics alone:          median {statistics.median(physics):.1f}x real time (target >= 5x)")
+    print(f"with cameras at 4 Hz:   median {statistics.median(cameras):.1f}x real time (head RGB-D+mask and wrist)")
+    print(f"one full pick:          median {statistics.median(picks):.2f} s wall (target <= 2 s), "
+          f"{statistics.median(sim_s):.1f} s simulated robot time")
+
+
+if __name__ == "__main__":
+    main()
