@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from ivfp_bt.errors import UserError
 from ivfp_bt.robot.command_gate import CommandGate
 from ivfp_bt.robot.interface import JOINTS, Motion, MotionState, RobotStatus
 from ivfp_bt.robot.limits import RE1_LIMITS, CommandRefused, JointLimit, Workspace
@@ -92,11 +93,11 @@ class StretchRobot:
         self.gate.expire(positions)
 
     def head_frame(self):
-        raise NotImplementedError("the D435i head camera is not wired into the stretch backend yet")
+        raise UserError("the stretch backend's D435i head camera is not built yet (issue 3, in progress)")
 
     @property
     def wrist_camera(self):
-        raise NotImplementedError("the wrist camera is not wired into the stretch backend yet")
+        raise UserError("the stretch backend's wrist camera is not built yet (issue 3, in progress)")
 
     def stop(self) -> None:
         """Hold every joint where it is now (stretch_body's Robot.stop() would shut it down)."""
