@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     from ivfp_bt.sim.sim_robot import SimRobot
 
@@ -69,6 +67,3 @@ def judge(robot: "SimRobot") -> Judgement:
         outcome = Outcome.FAIL_NOT_PICKED
     return Judgement(outcome, tuple(sorted(removed)), tuple(sorted(held)))
 
-
-def item_positions(robot: "SimRobot") -> np.ndarray:
-    return np.array([robot.data.xpos[b] for b in robot.item_bodies])

@@ -7,8 +7,10 @@ would on the robot. ``sync`` integrates the physics; ``now`` is simulated time.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Callable
+
 import mujoco
+import numpy as np
 
 from ivfp_bt.robot.command_gate import CommandGate
 from ivfp_bt.robot.interface import JOINTS, Motion, MotionState, RGBDFrame, RobotStatus
@@ -24,6 +26,7 @@ from ivfp_bt.sim.workcell import build_workcell
 HOME = {"base": 0.0, "lift": 0.45, "arm": 0.0, "wrist_yaw": 0.0, "gripper": 0.05}
 TOLERANCE = {"base": 0.01, "lift": 0.01, "arm": 0.008, "wrist_yaw": 0.05, "gripper": 0.006}
 OPEN_APERTURE = 0.10
+SERVOED = ("joint_base", "joint_lift", "joint_wrist_yaw", "joint_head_pan", "joint_head_tilt", *ARM_SEGMENTS, *FINGERS)
 SIM_WORKSPACE = Workspace((-0.30, -0.95, 0.30), (0.25, -0.25, 1.20))
 
 
@@ -31,16 +34,13 @@ class SimRobot:
     """A Stretch RE1 picking from a packed bin, in MuJoCo."""
 
     def __init__(self, scene: Scene, workspace: Workspace = SIM_WORKSPACE,
-                 limits: dict[str, JointLimit] = RE1_LIMITS, extra=None):
+                 limits: dict[str, JointLimit] = RE1_LIMITS,
+                 extra: Callable[[mujoco.MjSpec], None] | None = None):
         self.scene = scene
         self.model, self.layout = build_workcell(scene, extra)
         self.data = mujoco.MjData(self.model)
-        self._qadr = {j: self.model.jnt_qposadr[self.model.joint(j).id] for j in
-                      ("joint_base", "joint_lift", "joint_wrist_yaw", "joint_head_pan", "joint_head_tilt",
-                       *ARM_SEGMENTS, *FINGERS)}
-        self._act = {a: self.model.actuator(f"servo_{a}").id for a in
-                     ("joint_base", "joint_lift", "joint_wrist_yaw", "joint_head_pan", "joint_head_tilt",
-                      *ARM_SEGMENTS, *FINGERS)}
+        self._qadr = {j: self.model.jnt_qposadr[self.model.joint(j).id] for j in SERVOED}
+        self._act = {j: self.model.actuator(f"servo_{j}").id for j in SERVOED}
         self.base_body = self.model.body("base_link").id
         self.item_bodies = [self.model.body(f"item_{i}").id for i in range(len(scene.items))]
         self.runstop = False

@@ -57,6 +57,7 @@ def _fix_inertia(match: re.Match[str]) -> str:
     return f'<inertia ixx="{d}" ixy="0" ixz="0" iyy="{d}" iyz="0" izz="{d}"/>'
 
 
+@lru_cache(maxsize=1)
 def urdf_text() -> str:
     """The RE1V0 URDF with the fixes MuJoCo needs, meshes resolved from the installed package."""
     folder = urdf_dir()
@@ -96,20 +97,24 @@ def robot_spec() -> mujoco.MjSpec:
 
 
 @lru_cache(maxsize=1)
-def _fingertip_frames() -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """World pose (position, rotation) of each fingertip body at the URDF's zero pose."""
-    model = mujoco.MjSpec.from_string(urdf_text()).compile()
+def kinematic_model() -> mujoco.MjModel:
+    """The URDF as converted, without our additions: for reading link poses, never simulated."""
+    return mujoco.MjSpec.from_string(urdf_text()).compile()
+
+
+def zero_pose_frame(body: str) -> tuple[np.ndarray, np.ndarray]:
+    """World position and rotation of a link with every joint at zero."""
+    model = kinematic_model()
     data = mujoco.MjData(model)
     mujoco.mj_kinematics(model, data)
-    return {side: (data.xpos[model.body(f"link_gripper_fingertip_{side}").id].copy(),
-                   data.xmat[model.body(f"link_gripper_fingertip_{side}").id].reshape(3, 3).copy())
-            for side in ("left", "right")}
+    i = model.body(body).id
+    return data.xpos[i].copy(), data.xmat[i].reshape(3, 3).copy()
 
 
 def _make_pad(geom, side: str) -> None:
     outward = 1.0 if side == "left" else -1.0   # the left fingertip sits on +x at yaw 0
     center = np.array([PAD_PLANE_X + outward * PAD_HALF[0], *PAD_CENTER_YZ])
-    position, rotation = _fingertip_frames()[side]
+    position, rotation = zero_pose_frame(f"link_gripper_fingertip_{side}")
     quat = np.zeros(4)
     mujoco.mju_mat2Quat(quat, rotation.T.flatten())     # world axes seen from the fingertip
     geom.name = f"pad_{side}"

@@ -12,7 +12,7 @@ import numpy as np
 from ivfp_bt.sim.items import ItemType
 from ivfp_bt.sim.scene import Scene
 from ivfp_bt.sim.scene_config import SceneConfig
-from ivfp_bt.sim.stretch_model import WORLD_COLLISION, robot_spec
+from ivfp_bt.sim.stretch_model import WORLD_COLLISION, kinematic_model, robot_spec, zero_pose_frame
 
 TIMESTEP = 0.002
 HEAD_FOVY_DEG = 69.4       # D435i colour camera's long side (69.4° x 42.5°), vertical once upright
@@ -109,7 +109,7 @@ def _camera_quat(forward: np.ndarray, body_xmat: np.ndarray) -> list[float]:
 @lru_cache(maxsize=8)
 def head_aim(target: tuple[float, float, float]) -> tuple[float, float]:
     """Head pan and tilt that point the D435i's optical axis at ``target`` (base frame)."""
-    model = robot_spec().compile()
+    model = kinematic_model()
     data = mujoco.MjData(model)
     optical = model.body("camera_color_optical_frame").id
     pan_adr = model.jnt_qposadr[model.joint("joint_head_pan").id]
@@ -170,15 +170,9 @@ def _add_cameras(spec: mujoco.MjSpec) -> None:
     # Stretch's D435i is mounted on its side; like stretch_ros, we turn its image upright.
     # The camera's own -z looks along the optical axis (+z of the optical frame), rolled 90°.
     spec.body("camera_color_optical_frame").add_camera(name="head", quat=HEAD_QUAT, fovy=HEAD_FOVY_DEG)
-    bare = robot_spec().compile()
-    data = mujoco.MjData(bare)
-    mujoco.mj_kinematics(bare, data)
-    gripper = bare.body("link_gripper").id
-    left = data.xpos[bare.body("link_gripper_fingertip_left").id]
-    right = data.xpos[bare.body("link_gripper_fingertip_right").id]
-    tool = (left + right) / 2
+    gripper, xmat = zero_pose_frame("link_gripper")
+    tool = (zero_pose_frame("link_gripper_fingertip_left")[0] + zero_pose_frame("link_gripper_fingertip_right")[0]) / 2
     # on the gripper, above and behind the fingers, looking down along them as the paper's fisheye
-    camera = data.xpos[gripper] + np.array([0.0, -0.09, -0.02])
-    xmat = data.xmat[gripper].reshape(3, 3)
-    spec.body("link_gripper").add_camera(name="wrist", pos=(xmat.T @ (camera - data.xpos[gripper])).tolist(),
+    camera = gripper + np.array([0.0, -0.09, -0.02])
+    spec.body("link_gripper").add_camera(name="wrist", pos=(xmat.T @ (camera - gripper)).tolist(),
                                          quat=_camera_quat(tool - camera, xmat), fovy=WRIST_FOVY_DEG)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ivfp_bt.errors import UserError
 from ivfp_bt.robot.command_gate import CommandGate
-from ivfp_bt.robot.interface import JOINTS, Motion, MotionState, RobotStatus
+from ivfp_bt.robot.interface import Motion, MotionState, RobotStatus
 from ivfp_bt.robot.limits import RE1_LIMITS, CommandRefused, JointLimit, Workspace
 from ivfp_bt.robot.stretch.gripper_units import aperture_to_pct, pct_to_aperture
 
@@ -117,5 +117,3 @@ class StretchRobot:
     def close(self) -> None:
         self.body.stop()
 
-
-__all__ = ["StretchRobot", "JOINTS"]
