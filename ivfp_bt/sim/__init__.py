@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# Without a screen, MuJoCo's default (GLFW) cannot render; EGL renders offscreen. Set before
+# any submodule imports mujoco, and only when the user has not chosen a backend.
+if not os.environ.get("MUJOCO_GL") and not os.environ.get("DISPLAY"):
+    os.environ["MUJOCO_GL"] = "egl"
+
 
 def open_sim_robot(seed: int | None = None, scene_version: str | None = None, objects: str = "seen"):
     """A simulated Stretch in front of a freshly generated scene (seed 0 when none is given)."""
