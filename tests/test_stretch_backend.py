@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from ivfp_bt.robot import open_robot
@@ -76,6 +77,8 @@ class RecordingBody:
         self.lift, self.arm = Joint("lift", self.calls, 0.6), Joint("arm", self.calls, 0.1)
         self.base = Joint("base", self.calls)
         self.end_of_arm = EndOfArm(self.calls)
+        self.head = EndOfArm(self.calls)
+        self.head.joints = {"head_pan": Joint("head_pan", self.calls), "head_tilt": Joint("head_tilt", self.calls)}
         self.pimu = type("Pimu", (), {"status": {"runstop_event": False}})()
 
     def push_command(self):
@@ -118,3 +121,48 @@ def test_sync_finishes_motions_from_status():
     body.arm.status["in_guarded_event"] = True
     robot.sync(0.0)
     assert lift.state is MotionState.DONE and arm.state is MotionState.CONTACT
+
+
+def _calibration(intrinsics, head=None):
+    from ivfp_bt.calibration.camera_model import CameraCalibration
+    from ivfp_bt.robot.stretch.stretch_robot import STRETCH_WORKSPACE
+    pose = np.eye(4)
+    pose[:3, 3] = (0.0, -0.04, 1.29)
+    return CameraCalibration("test", intrinsics, pose, STRETCH_WORKSPACE, head)
+
+
+def test_head_frames_come_from_the_d435i_with_the_calibrated_pose(tmp_path):
+    pytest.importorskip("pyrealsense2")
+    from ivfp_bt.robot.stretch.head_camera import HeadCamera
+    from tests.realsense_synth import write_recording
+    write_recording(tmp_path / "head.db3")
+    camera = HeadCamera(tmp_path / "head.db3")
+    body = RecordingBody()
+    calibration = _calibration(camera.intrinsics, {"pan": -1.6, "tilt": -0.8})
+    robot = StretchRobot.from_body(body, calibration=calibration, head_camera=camera)
+    assert ("head_pan", "move_to", (-1.6,), {}) in body.calls and ("head_tilt", "move_to", (-0.8,), {}) in body.calls
+    frame = robot.head_frame()
+    robot.close()
+    assert frame.color.shape == (424, 240, 3) and frame.depth.shape == (424, 240)
+    assert np.array_equal(frame.camera_pose, calibration.pose)
+    assert 0.59 < np.median(frame.depth[frame.depth > 0]) < 1.01
+
+
+def test_without_calibration_or_wrist_device_the_errors_say_what_to_set():
+    from ivfp_bt.errors import UserError
+    from ivfp_bt.robot.interface import CameraIntrinsics
+
+    class Camera:
+        intrinsics = CameraIntrinsics(240, 424, 306, 306, 119.5, 211.5)
+
+        def grab(self):
+            return np.zeros((424, 240, 3), np.uint8), np.zeros((424, 240), np.float32), 0.0
+
+    robot = StretchRobot(RecordingBody(), head_camera=Camera())
+    with pytest.raises(UserError, match="no calibration: run `ivfp-bt calibrate --robot stretch"):
+        robot.head_frame()
+    with pytest.raises(UserError, match="set IVFP_BT_WRIST_CAMERA"):
+        robot.wrist_camera
+    wrong = _calibration(CameraIntrinsics(424, 240, 306, 306, 211.5, 119.5))
+    with pytest.raises(UserError, match="gives 240x424 images but its calibration test is for 424x240"):
+        StretchRobot(RecordingBody(), head_camera=Camera(), calibration=wrong).head_frame()

@@ -9,6 +9,7 @@ A file holds the head camera's intrinsics, distortion and pose in the robot base
     distortion: [k1, k2, p1, p2, k3]
     pose_in_base: {translation: [x, y, z], rotation: [[..], [..], [..]]}
     workspace: {min: [x, y, z], max: [x, y, z]}
+    head: {pan: .., tilt: ..}       # head joints (radians) the pose holds for; the robot goes there
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ class CameraCalibration:
     intrinsics: CameraIntrinsics
     pose: np.ndarray          # 4x4, optical frame in the base frame
     workspace: Workspace
+    head: dict[str, float] | None = None     # {"pan": .., "tilt": ..}
 
-    def to_yaml(self) -> str:
+    def to_yaml(self, comment: str = "") -> str:
         k = self.intrinsics
-        return yaml.safe_dump({
+        header = "".join(f"# {line}\n" for line in comment.splitlines())
+        head = {"head": {k: round(float(v), 6) for k, v in self.head.items()}} if self.head else {}
+        return header + yaml.safe_dump({
             "camera": self.name,
             "image_size": [k.width, k.height],
             "intrinsics": {"fx": float(k.fx), "fy": float(k.fy), "cx": float(k.cx), "cy": float(k.cy)},
@@ -41,7 +45,8 @@ class CameraCalibration:
             "pose_in_base": {"translation": [round(float(v), 6) for v in self.pose[:3, 3]],
                              "rotation": [[round(float(v), 6) for v in row] for row in self.pose[:3, :3]]},
             "workspace": {"min": list(self.workspace.lower), "max": list(self.workspace.upper)},
-        }, sort_keys=False)
+            **head,
+        }, sort_keys=False, default_flow_style=None)
 
 
 def load_calibration(path: str | Path) -> CameraCalibration:
@@ -62,12 +67,13 @@ def load_calibration(path: str | Path) -> CameraCalibration:
         pose = np.eye(4)
         pose[:3, :3] = np.array(raw["pose_in_base"]["rotation"], dtype=float).reshape(3, 3)
         pose[:3, 3] = np.array(raw["pose_in_base"]["translation"], dtype=float).reshape(3)
+        head = {k: float(raw["head"][k]) for k in ("pan", "tilt")} if "head" in raw else None
     except (KeyError, TypeError, ValueError) as e:
         raise UserError(f"{path}: calibration is missing or has a bad field ({e}); see calibration/README.md") from None
     if abs(np.linalg.det(pose[:3, :3]) - 1) > 1e-3:
         raise UserError(f"{path}: pose_in_base.rotation is not a rotation matrix")
     return CameraCalibration(str(raw.get("camera", path.stem)), intrinsics, pose,
-                             Workspace.from_dict(raw.get("workspace", {}), str(path)))
+                             Workspace.from_dict(raw.get("workspace", {}), str(path)), head)
 
 
 def deproject(u: float, v: float, depth: float, intrinsics: CameraIntrinsics, pose: np.ndarray) -> np.ndarray:

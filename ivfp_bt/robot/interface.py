@@ -15,6 +15,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from ivfp_bt.robot.limits import Workspace
+
 JOINTS = ("base", "lift", "arm", "wrist_yaw", "gripper")
 
 
@@ -100,6 +102,7 @@ class RobotStatus:
     efforts: dict[str, float] = field(default_factory=dict)   # percent of the joint's max effort
     guarded: dict[str, bool] = field(default_factory=dict)    # joint stopped on contact
     runstop: bool = False
+    head: dict[str, float] = field(default_factory=dict)      # head_pan, head_tilt (radians)
 
 
 @runtime_checkable
@@ -129,6 +132,10 @@ class Robot(Protocol):
         """Start moving ``joint`` by ``delta`` from its current target."""
 
     def status(self) -> RobotStatus: ...
+
+    @property
+    def workspace(self) -> Workspace:
+        """The box the tool point must stay in; every command is checked against it."""
 
     def head_frame(self) -> RGBDFrame: ...
 

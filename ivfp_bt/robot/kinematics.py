@@ -20,11 +20,8 @@ def wrist_point(base: float, lift: float, arm: float) -> np.ndarray:
 
 def tool_point(joints: dict[str, float]) -> np.ndarray:
     """The tool point in the base frame for joint positions (base, lift, arm, wrist_yaw)."""
-    yaw = joints["wrist_yaw"]
-    c, s = np.cos(yaw), np.sin(yaw)
-    dx, dy, dz = TOOL_FROM_WRIST
-    offset = np.array([c * dx - s * dy, s * dx + c * dy, dz])
-    return wrist_point(joints["base"], joints["lift"], joints["arm"]) + offset
+    pose = wrist_pose(joints)
+    return pose[:3, :3] @ TOOL_FROM_WRIST + pose[:3, 3]
 
 
 def joints_for_tool_point(point: np.ndarray, wrist_yaw: float = 0.0) -> dict[str, float]:
@@ -34,3 +31,14 @@ def joints_for_tool_point(point: np.ndarray, wrist_yaw: float = 0.0) -> dict[str
     wrist = np.asarray(point, dtype=float) - np.array([c * dx - s * dy, s * dx + c * dy, dz])
     delta = wrist - WRIST_AT_ZERO
     return {"base": float(delta[0]), "lift": float(delta[2]), "arm": float(-delta[1]), "wrist_yaw": wrist_yaw}
+
+
+def wrist_pose(joints: dict[str, float]) -> np.ndarray:
+    """4x4 pose of the wrist frame in the base frame: origin on the wrist yaw axis at the
+    arm's height, axes parallel to the base's at yaw 0 and turned by wrist_yaw about z.
+    Everything rigid on the gripper (the tool point, a calibration board) rides on it."""
+    c, s = np.cos(joints["wrist_yaw"]), np.sin(joints["wrist_yaw"])
+    pose = np.eye(4)
+    pose[:3, :3] = [[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]]
+    pose[:3, 3] = wrist_point(joints["base"], joints["lift"], joints["arm"])
+    return pose

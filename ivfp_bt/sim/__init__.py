@@ -10,11 +10,12 @@ if not os.environ.get("MUJOCO_GL") and not os.environ.get("DISPLAY"):
     os.environ["MUJOCO_GL"] = "egl"
 
 
-def open_sim_robot(seed: int | None = None, scene_version: str | None = None, objects: str = "seen"):
-    """A simulated Stretch in front of a freshly generated scene (seed 0 when none is given)."""
+def open_sim_robot(seed: int | None = None, scene_version: str | None = None, objects: str = "seen", extra=None):
+    """A simulated Stretch in front of a freshly generated scene (seed 0 when none is given);
+    ``extra(spec)`` may add to the work-cell's model (a calibration board, a test fixture)."""
     from ivfp_bt.sim.scene import generate_scene
     from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
     from ivfp_bt.sim.sim_robot import SimRobot
 
     config = scene_config(scene_version or DEFAULT_SCENE)
-    return SimRobot(generate_scene(0 if seed is None else seed, config, objects))
+    return SimRobot(generate_scene(0 if seed is None else seed, config, objects), extra=extra)

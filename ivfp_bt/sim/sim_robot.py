@@ -111,7 +111,13 @@ class SimRobot:
 
     def status(self) -> RobotStatus:
         guarded = {m.joint: m.state is MotionState.CONTACT for m in self.gate.motions.values()}
-        return RobotStatus(self.now(), self.positions(), self.efforts(), guarded, self.runstop)
+        q, a = self.data.qpos, self._qadr
+        head = {"head_pan": float(q[a["joint_head_pan"]]), "head_tilt": float(q[a["joint_head_tilt"]])}
+        return RobotStatus(self.now(), self.positions(), self.efforts(), guarded, self.runstop, head)
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.gate.workspace
 
     def head_frame(self) -> RGBDFrame:
         color, depth, bodies = self.cameras.head()

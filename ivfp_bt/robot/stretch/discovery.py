@@ -39,7 +39,16 @@ def import_stretch_body():
 
 
 def open_stretch_robot(seed: int | None = None):
-    """Start stretch_body's Robot and wrap it; NoStretchFound when there is no robot to start."""
+    """Start stretch_body's Robot and wrap it; NoStretchFound when there is no robot to start.
+
+    IVFP_BT_CALIBRATION names the head camera's calibration file (from ``ivfp-bt calibrate``);
+    IVFP_BT_WRIST_CAMERA the wrist camera (a /dev/video* path or an index)."""
+    from ivfp_bt.calibration.camera_model import load_calibration
+
+    calibration_file = os.environ.get("IVFP_BT_CALIBRATION")
+    calibration = load_calibration(calibration_file) if calibration_file else None
+    wrist = os.environ.get("IVFP_BT_WRIST_CAMERA")
+    wrist_source = int(wrist) if wrist and wrist.isdigit() else wrist
     stretch_robot = import_stretch_body()
     body = stretch_robot.Robot()
     if not body.startup():
@@ -47,4 +56,4 @@ def open_stretch_robot(seed: int | None = None):
         raise NoStretchFound("stretch_body could not open the robot's devices (is it powered on, are "
                              "/dev/hello-* present, and is no other process using them?)")
     from ivfp_bt.robot.stretch.stretch_robot import StretchRobot
-    return StretchRobot.from_body(body)
+    return StretchRobot.from_body(body, calibration=calibration, wrist_source=wrist_source)

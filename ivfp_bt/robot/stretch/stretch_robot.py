@@ -11,9 +11,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from ivfp_bt.calibration.camera_model import CameraCalibration
 from ivfp_bt.errors import UserError
 from ivfp_bt.robot.command_gate import CommandGate
-from ivfp_bt.robot.interface import Motion, MotionState, RobotStatus
+from ivfp_bt.robot.interface import FrameStream, Motion, MotionState, RGBDFrame, RobotStatus
 from ivfp_bt.robot.limits import RE1_LIMITS, CommandRefused, JointLimit, Workspace
 from ivfp_bt.robot.stretch.gripper_units import aperture_to_pct, pct_to_aperture
 
@@ -26,18 +27,34 @@ class StretchRobot:
     """A homed Stretch RE1 driven through stretch_body (``body`` is its ``Robot``)."""
 
     def __init__(self, body: Any, workspace: Workspace = STRETCH_WORKSPACE,
-                 limits: dict[str, JointLimit] = RE1_LIMITS, clock=time.monotonic):
+                 limits: dict[str, JointLimit] = RE1_LIMITS, clock=time.monotonic,
+                 calibration: CameraCalibration | None = None, head_camera: Any = None,
+                 wrist_camera: FrameStream | None = None, wrist_source: int | str | None = None):
+        """``head_camera`` (grab() and intrinsics, as HeadCamera) and ``wrist_camera`` are opened
+        on first use when not given: the D435i, and OpenCV capture of ``wrist_source``."""
         self.body = body
         self.clock = clock
+        self.calibration = calibration
+        self._head_camera, self._wrist_camera, self._wrist_source = head_camera, wrist_camera, wrist_source
         self._base_odometry = 0.0
-        self.gate = CommandGate(limits, workspace, self.now, self.positions())
+        self.gate = CommandGate(limits, calibration.workspace if calibration else workspace, self.now,
+                                self.positions())
 
     @classmethod
-    def from_body(cls, body: Any) -> "StretchRobot":
+    def from_body(cls, body: Any, **kwargs: Any) -> "StretchRobot":
         if hasattr(body, "is_homed") and not body.is_homed():
             body.stop()
             raise CommandRefused("the Stretch is not homed: run stretch_robot_home.py first")
-        return cls(body)
+        robot = cls(body, **kwargs)
+        robot.point_head()
+        return robot
+
+    def point_head(self) -> None:
+        """Turn the head to where its calibration holds (its pose in the base frame depends on it)."""
+        if self.calibration and self.calibration.head:
+            self.body.head.move_to("head_pan", self.calibration.head["pan"])
+            self.body.head.move_to("head_tilt", self.calibration.head["tilt"])
+            self.body.push_command()
 
     def now(self) -> float:
         return self.clock()
@@ -77,7 +94,13 @@ class StretchRobot:
 
     def status(self) -> RobotStatus:
         guarded = {j: bool(getattr(self.body, j).status.get("in_guarded_event", False)) for j in ("lift", "arm")}
-        return RobotStatus(self.now(), self.positions(), {}, guarded, self._runstop())
+        head = self.body.head
+        pan_tilt = {j: float(head.get_joint(j).status["pos"]) for j in ("head_pan", "head_tilt")}
+        return RobotStatus(self.now(), self.positions(), {}, guarded, self._runstop(), pan_tilt)
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.gate.workspace
 
     def sync(self, period: float) -> None:
         time.sleep(period)
@@ -92,12 +115,31 @@ class StretchRobot:
                 motion.finish(MotionState.DONE)
         self.gate.expire(positions)
 
-    def head_frame(self):
-        raise UserError("the stretch backend's D435i head camera is not built yet (issue 3, in progress)")
+    def head_frame(self) -> RGBDFrame:
+        if self._head_camera is None:
+            from ivfp_bt.robot.stretch.head_camera import HeadCamera
+            self._head_camera = HeadCamera()
+        color, depth, stamp = self._head_camera.grab()
+        intrinsics = self._head_camera.intrinsics
+        if self.calibration is None:
+            raise UserError("the head camera has no calibration: run `ivfp-bt calibrate --robot stretch -o FILE` "
+                            "and set IVFP_BT_CALIBRATION=FILE")
+        if (intrinsics.width, intrinsics.height) != (self.calibration.intrinsics.width,
+                                                     self.calibration.intrinsics.height):
+            raise UserError(f"the head camera gives {intrinsics.width}x{intrinsics.height} images but its "
+                            f"calibration {self.calibration.name} is for {self.calibration.intrinsics.width}x"
+                            f"{self.calibration.intrinsics.height}")
+        return RGBDFrame(color, depth, intrinsics, self.calibration.pose, self.now())
 
     @property
-    def wrist_camera(self):
-        raise UserError("the stretch backend's wrist camera is not built yet (issue 3, in progress)")
+    def wrist_camera(self) -> FrameStream:
+        if self._wrist_camera is None:
+            if self._wrist_source is None:
+                raise UserError("no wrist camera configured: set IVFP_BT_WRIST_CAMERA to its device "
+                                "(a /dev/video* path or index)")
+            from ivfp_bt.robot.stretch.wrist_capture import WristCapture
+            self._wrist_camera = WristCapture(self._wrist_source)
+        return self._wrist_camera
 
     def stop(self) -> None:
         """Hold every joint where it is now (stretch_body's Robot.stop() would shut it down)."""
@@ -115,5 +157,8 @@ class StretchRobot:
             self.body.push_command()
 
     def close(self) -> None:
+        for camera in (self._head_camera, self._wrist_camera):
+            if camera is not None:
+                camera.close()
         self.body.stop()
 

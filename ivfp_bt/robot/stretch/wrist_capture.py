@@ -1,0 +1,96 @@
+"""The wrist camera on the real robot through OpenCV capture, as a FrameStream for probe videos.
+
+A reader thread keeps the newest frame (cropped to a centre square and resized to 224², as
+the classifier takes them); while recording it also keeps one frame per period. A video
+file instead of a device replays at its own frame rate, as a camera would, which is how this
+is tested without one. A camera that stops sending frames raises one line, never hangs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ivfp_bt.errors import UserError
+from ivfp_bt.robot.interface import TimedFrame
+
+SIZE = 224
+
+
+def square(image_bgr: np.ndarray, size: int = SIZE) -> np.ndarray:
+    """Centre square crop, resized to size², as RGB."""
+    h, w = image_bgr.shape[:2]
+    side = min(h, w)
+    top, left = (h - side) // 2, (w - side) // 2
+    crop = image_bgr[top:top + side, left:left + side]
+    return cv2.cvtColor(cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2RGB)
+
+
+class WristCapture:
+    def __init__(self, source: int | str | Path, timeout_s: float = 1.0, clock=time.monotonic):
+        self.source, self.timeout_s, self.clock = source, timeout_s, clock
+        self._capture = cv2.VideoCapture(source if isinstance(source, int) else str(source))
+        if not self._capture.isOpened():
+            raise UserError(f"cannot open the wrist camera {source} (is it plugged in? on the robot it is "
+                            "usually /dev/hello-gripper-camera or a /dev/video* index)")
+        is_file = not isinstance(source, int) and Path(source).is_file()
+        fps = self._capture.get(cv2.CAP_PROP_FPS) if is_file else 0.0
+        self._file_period = 1.0 / fps if fps > 0 else 0.0
+        self._lock = threading.Lock()
+        self._latest: TimedFrame | None = None
+        self._recording: list[TimedFrame] | None = None
+        self._period, self._next = 0.0, 0.0
+        self._running = True
+        self._thread = threading.Thread(target=self._read_loop, name="wrist-capture", daemon=True)
+        self._thread.start()
+
+    def _read_loop(self) -> None:
+        next_at = self.clock()
+        while self._running:
+            ok, image = self._capture.read()
+            if not ok:
+                return          # unplugged, or the end of a file: latest() will say it stopped
+            if self._file_period:
+                next_at += self._file_period
+                time.sleep(max(0.0, next_at - self.clock()))
+            frame = TimedFrame(self.clock(), square(image))
+            with self._lock:
+                self._latest = frame
+                if self._recording is not None and frame.time >= self._next:
+                    self._recording.append(frame)
+                    self._next = max(self._next + self._period, frame.time)
+
+    def latest(self) -> TimedFrame:
+        deadline = self.clock() + self.timeout_s
+        while True:
+            with self._lock:
+                frame = self._latest
+            now = self.clock()
+            if frame is not None and now - frame.time <= self.timeout_s:
+                return frame
+            if now >= deadline:
+                raise UserError(f"the wrist camera {self.source} stopped: no frame for {self.timeout_s:.1f} s")
+            time.sleep(0.005)
+
+    def start_recording(self, rate_hz: float) -> None:
+        if not 0 < rate_hz <= 60:
+            raise ValueError(f"wrist camera rate {rate_hz} Hz is outside (0, 60]")
+        first = self.latest()
+        with self._lock:
+            self._period, self._recording = 1.0 / rate_hz, [first]
+            self._next = first.time + self._period
+
+    def stop_recording(self) -> list[TimedFrame]:
+        self.latest()   # a camera that died during the probe is an error, not a short video
+        with self._lock:
+            frames, self._recording = self._recording or [], None
+        return frames
+
+    def close(self) -> None:
+        self._running = False
+        self._thread.join(timeout=2.0)
+        self._capture.release()
