@@ -15,11 +15,10 @@ import time
 
 os.environ.setdefault("MUJOCO_GL", "egl")
 
-import numpy as np  # noqa: E402
 
 from ivfp_bt.robot.interface import wait_for  # noqa: E402
 from ivfp_bt.sim import open_sim_robot  # noqa: E402
-from ivfp_bt.sim.scripted_pick import scripted_pick  # noqa: E402
+from ivfp_bt.sim.scripted_pick import front_grasp, scripted_pick  # noqa: E402
 
 
 def physics_rtf(robot, seconds: float, render_hz: float = 0.0) -> float:
@@ -37,13 +36,6 @@ def physics_rtf(robot, seconds: float, render_hz: float = 0.0) -> float:
     return (robot.now() - start) / (time.perf_counter() - wall)
 
 
-def centroid_grasp(robot) -> tuple[np.ndarray, float]:
-    c, target = robot.scene.config, robot.scene.target_item
-    width, _, height = target.item_type.extents
-    z = max(c.bin_floor_z + height - 0.03, c.bin_floor_z + c.bin_lip_height + 0.03)
-    return np.array([target.pos[0], c.bin_front_y - 0.035, z]), min(0.10, width + 0.02)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
@@ -57,7 +49,7 @@ def main() -> None:
         cameras.append(physics_rtf(robot, 3.0, render_hz=4.0))
         robot.close()
         robot = open_sim_robot(seed)
-        grasp, width = centroid_grasp(robot)
+        grasp, width = front_grasp(robot)
         wall = time.perf_counter()
         result = scripted_pick(robot, grasp, width)
         picks.append(time.perf_counter() - wall)

@@ -29,6 +29,15 @@ class PickResult:
     sim_seconds: float
 
 
+def front_grasp(robot: SimRobot, x: float | None = None) -> tuple[np.ndarray, float]:
+    """A grasp on the target from the bin's front, near its top, from the simulator's own state:
+    (tool point, pre-grasp width). ``x`` moves it sideways, as a misplaced grasp would be."""
+    c, target = robot.scene.config, robot.scene.target_item
+    width, _, height = target.item_type.extents
+    z = max(c.bin_floor_z + height - 0.03, c.bin_floor_z + c.bin_lip_height + 0.03)
+    return np.array([target.pos[0] if x is None else x, c.bin_front_y - 0.035, z]), min(0.10, width + 0.02)
+
+
 def scripted_pick(robot: SimRobot, grasp: np.ndarray, width: float, record: bool = True) -> PickResult:
     """Grasp at ``grasp`` (base frame) with pre-grasp aperture ``width``, probe, extract, judge."""
     start = robot.now()

@@ -64,6 +64,9 @@ def add_item(spec: mujoco.MjSpec, index: int, item_type: ItemType, pos, yaw: flo
                              pos=list(part.pos), rgba=list(item_type.rgba), density=mass / total,
                              friction=[friction, 0.01, 0.0001], condim=4)
         geom.contype, geom.conaffinity = WORLD_COLLISION
+        # MuJoCo would take the larger of two geoms' frictions, so the rubber pads (1.2) would grip
+        # every item alike; priority makes an item's own coefficient apply to all it touches
+        geom.priority = 1
         if item_type.soft:
             geom.solref, geom.solimp = list(SOFT_SOLREF), list(SOFT_SOLIMP)
 
