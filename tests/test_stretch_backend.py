@@ -166,3 +166,15 @@ def test_without_calibration_or_wrist_device_the_errors_say_what_to_set():
     wrong = _calibration(CameraIntrinsics(424, 240, 306, 306, 211.5, 119.5))
     with pytest.raises(UserError, match="gives 240x424 images but its calibration test is for 424x240"):
         StretchRobot(RecordingBody(), head_camera=Camera(), calibration=wrong).head_frame()
+
+
+def test_the_stretch_backend_conforms_to_the_interface():
+    from ivfp_bt.robot.interface import FrameStream, Robot
+    from ivfp_bt.robot.stretch.wrist_capture import WristCapture
+    wrist = WristCapture.__new__(WristCapture)      # never opened: only its type matters here
+    robot = StretchRobot(RecordingBody(), clock=lambda: 1.0, wrist_camera=wrist)
+    assert isinstance(robot, Robot) and isinstance(robot.wrist_camera, FrameStream)
+    status = robot.status()
+    assert set(status.joints) == {"base", "lift", "arm", "wrist_yaw", "gripper"}
+    assert set(status.head) == {"head_pan", "head_tilt"} and status.runstop is False
+    assert robot.workspace.contains(robot.workspace.lower)

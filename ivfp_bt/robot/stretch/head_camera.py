@@ -37,7 +37,7 @@ class HeadCamera:
 
     def __init__(self, source: str | Path | None = None, upright: bool = True, timeout_s: float = 1.0):
         rs = _import_rs()
-        self._rs, self.upright, self.timeout_ms = rs, upright, int(timeout_s * 1000)
+        self.upright, self.timeout_ms = upright, int(timeout_s * 1000)
         self.name = f"recording {source}" if source else "D435i head camera"
         config = rs.config()
         if source is not None:
