@@ -34,6 +34,10 @@ class BoardView:
     ids: np.ndarray
     pixels: np.ndarray
 
+    def corners_in_base(self, board: BoardSpec) -> np.ndarray:
+        pose = wrist_pose(self.joints)
+        return board.corners_in_wrist(self.ids) @ pose[:3, :3].T + pose[:3, 3]
+
 
 @dataclass
 class HeadExtrinsics:
@@ -73,8 +77,7 @@ def solve_head_pose(views: list[BoardView], board: BoardSpec, intrinsics: Camera
     if not views:
         raise UserError(f"the board was not seen (at least {MIN_CORNERS} corners) at any pose: check that it "
                         "faces the head camera and that the board file's mount matches how it is held")
-    points = np.concatenate([board.corners_in_wrist(v.ids) @ wrist_pose(v.joints)[:3, :3].T
-                             + wrist_pose(v.joints)[:3, 3] for v in views])
+    points = np.concatenate([v.corners_in_base(board) for v in views])
     pixels = np.concatenate([v.pixels for v in views]).astype(np.float64)
     k, dist = intrinsics.matrix, np.array(intrinsics.distortion, dtype=np.float64)
     ok, rvec, tvec = cv2.solvePnP(points, pixels, k, dist, flags=cv2.SOLVEPNP_SQPNP)
