@@ -12,6 +12,7 @@ from ivfp_bt.robot.interface import CameraIntrinsics
 from ivfp_bt.robot.stretch.upright import rotate_image, rotate_intrinsics
 
 rs = pytest.importorskip("pyrealsense2")
+FRAMES = 12  # red channel counts frames in steps of 20, so at most 12
 
 from ivfp_bt.robot.stretch.head_camera import HeadCamera  # noqa: E402
 from tests import realsense_synth as synth  # noqa: E402
@@ -20,7 +21,7 @@ from tests import realsense_synth as synth  # noqa: E402
 @pytest.fixture(scope="module")
 def recording(tmp_path_factory):
     path = tmp_path_factory.mktemp("rs") / "head.db3"
-    synth.write_recording(path, frames=5)
+    synth.write_recording(path, frames=FRAMES)
     gc.collect()
     return path
 
@@ -38,8 +39,9 @@ def test_playback_gives_every_frame_in_order_then_says_the_camera_stopped(record
     frames = frames_of(camera)
     camera.close()
     counts = [int(color[0, 0, 0]) // 20 for color, _, _ in frames]
-    # librealsense's syncer may drop the first framesets while streams start; never later ones
-    assert counts == list(range(counts[0], 5)) and counts[0] <= 2
+    # librealsense's syncer may drop the first few framesets while playback starts (seen: up to 3
+    # on a loaded machine); once frames flow, none may be lost or reordered
+    assert counts == list(range(counts[0], FRAMES)) and counts[0] <= FRAMES // 2
     assert all(b > a for (_, _, a), (_, _, b) in zip(frames, frames[1:]))
 
 
