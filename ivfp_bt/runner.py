@@ -1,7 +1,11 @@
 """The executive: set a loaded tree up, tick it until N picks are done, and always stop safely.
 
 One pick is one run of the tree's root to SUCCESS (picked) or FAILURE (gave up);
-the next tick starts the next pick. Ctrl-C or SIGTERM ends the run after the
+the next tick starts the next pick. With a robot, each tick is followed by one tick period
+of robot time (simulated time in the simulation, which then runs as fast as it can).
+Where the robot knows its work-cell (the simulation), it names each pick's target and the
+run ends early when the bin has nothing left to pick. With ``record_dir`` the sidecar
+logger stores every attempt there. Ctrl-C or SIGTERM ends the run after the
 tick in progress; a second Ctrl-C ends it at once. Whatever ends the run, running
 leaves are stopped (their terminate() cancels motions), then the robot is stopped
 and its gripper opened.
@@ -16,7 +20,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,9 +28,13 @@ import py_trees
 
 from ivfp_bt.display.tree_log import TreeLog
 from ivfp_bt.robot import Robot, open_robot
+from ivfp_bt.sidecar.recorder import SidecarRecorder
+from ivfp_bt.sidecar.store import RunStore
+from ivfp_bt.sidecar.writer import BackgroundWriter
 from ivfp_bt.tree.load import LoadedTree
 
 log = logging.getLogger("ivfp_bt.runner")
+DEFAULT_ROBOT_PERIOD_S = 0.1   # robot time per tick when ticking "as fast as possible"
 
 
 @dataclass
@@ -37,6 +45,8 @@ class RunOptions:
     robot: str = "sim"
     tree_log: bool = False
     setup_timeout_s: float = 60.0
+    record_dir: str | None = None
+    meta: dict | None = None        # stored with the run's records
 
 
 @dataclass
@@ -48,6 +58,9 @@ class RunSummary:
     stopped: str = "done"  # done | interrupted | fault
     fault: str = ""
     fault_error: BaseException | None = None
+    robot_s: float = 0.0            # robot time the picks took
+    compute_s: float = 0.0          # wall time inside ticks (perception, models, the tree)
+    pick_log: list[dict] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -72,16 +85,25 @@ class Executive:
         self.summary = RunSummary()
         self.tree = py_trees.trees.BehaviourTree(loaded.root)
         self.robot: Robot | None = None
+        self.work_cell = None
+        self.recorder: SidecarRecorder | None = None
         self._interrupts = 0
+        self._pick_started = 0.0
+        self._in_pick = False
+        # which item is ordered next: seeded apart from the tree's own draws
+        self._orders_rng = np.random.default_rng([options.seed or 0, 0x0DE5])
 
     def run(self) -> RunSummary:
         """Run to completion, interruption or fault; never leaves the robot moving."""
         started = time.monotonic()
         try:
             with _signals_handled(self._on_signal):
-                self.tree.setup(timeout=self.options.setup_timeout_s, **self._resources())
+                resources = self._resources()
+                self.tree.setup(timeout=self.options.setup_timeout_s, **resources)
                 for key, value in self.loaded.blackboard.items():
                     py_trees.blackboard.Blackboard.set(key, value)
+                if self.options.record_dir:
+                    self._open_recorder(resources["clock"])
                 handlers = [self._count_picks]
                 if self.options.tree_log:
                     handlers.insert(0, TreeLog(self.tree, self.write))
@@ -97,33 +119,93 @@ class Executive:
         return self.summary
 
     def _tick(self, post_tick: Callable[[py_trees.trees.BehaviourTree], Any]) -> None:
-        if self.options.tick_hz > 0:
-            self.tree.tick_tock(period_ms=1000.0 / self.options.tick_hz, post_tick_handler=post_tick)
-            return
-        # As fast as possible: tick_tock would still call time.sleep(0) every tick, which
-        # costs ~80 us here, more than ticking a 40-node tree of instant leaves.
-        while not self.tree.interrupt_tick_tocking:
-            self.tree.tick(post_tick_handler=post_tick)
+        if self.robot is not None:
+            self._tick_with_robot(post_tick)
+        elif self.options.tick_hz > 0:
+            self.tree.tick_tock(period_ms=1000.0 / self.options.tick_hz, pre_tick_handler=self._begin_pick,
+                                post_tick_handler=post_tick)
+        else:
+            # As fast as possible: tick_tock would still call time.sleep(0) every tick, which
+            # costs ~80 us here, more than ticking a 40-node tree of instant leaves.
+            while not self.tree.interrupt_tick_tocking:
+                self.tree.tick(pre_tick_handler=self._begin_pick, post_tick_handler=post_tick)
         self.tree.interrupt_tick_tocking = False
+
+    def _tick_with_robot(self, post_tick: Callable[[py_trees.trees.BehaviourTree], Any]) -> None:
+        period = 1.0 / self.options.tick_hz if self.options.tick_hz > 0 else DEFAULT_ROBOT_PERIOD_S
+        while not self.tree.interrupt_tick_tocking:
+            started = time.monotonic()
+            self.tree.tick(pre_tick_handler=self._begin_pick, post_tick_handler=post_tick)
+            self.summary.compute_s += time.monotonic() - started
+            if not self.tree.interrupt_tick_tocking:
+                self.robot.sync(period)
 
     def _resources(self) -> dict[str, Any]:
         seed = self.options.seed
         if seed is not None:
             random.seed(seed)
-        resources: dict[str, Any] = {"rng": np.random.default_rng(seed), "seed": seed, "clock": time.monotonic}
-        if "robot" in self.loaded.requires:
+        rng = np.random.default_rng(seed)
+        resources: dict[str, Any] = {"rng": rng, "seed": seed, "clock": time.monotonic}
+        if "robot" in self.loaded.requires or "labeller" in self.loaded.requires:
             self.robot = self.robot_factory(self.options.robot, seed)
-            resources["robot"] = self.robot
+            self.work_cell = getattr(self.robot, "work_cell", None)
+            resources.update(robot=self.robot, clock=self.robot.now, labeller=self._labeller(rng))
+            if self.work_cell is not None:
+                from ivfp_bt.sim.demonstrator import SimDemonstrator
+                resources["demonstrator"] = SimDemonstrator(self.work_cell, rng)
         return resources
+
+    def _labeller(self, rng: np.random.Generator) -> Any:
+        if self.work_cell is not None:
+            from ivfp_bt.labelling.oracle_labeller import OracleLabeller
+            return OracleLabeller(self.work_cell, rng)
+        from ivfp_bt.labelling.terminal_labeller import TerminalLabeller
+        return TerminalLabeller()
+
+    def _open_recorder(self, clock: Callable[[], float]) -> None:
+        store = RunStore(self.options.record_dir, {"tree": self.loaded.file, "seed": self.options.seed,
+                                                   "robot": self.options.robot, **(self.options.meta or {})})
+        self.recorder = SidecarRecorder(BackgroundWriter(store), clock, self.work_cell)
+        self.tree.visitors.append(self.recorder)
+
+    def _begin_pick(self, tree: py_trees.trees.BehaviourTree) -> None:
+        if self._in_pick:
+            return
+        context: dict[str, Any] = {"pick": self.summary.picks}
+        if self.work_cell is not None:
+            named = self.work_cell.next_pick(self._orders_rng)
+            if named is None:
+                self.summary.stopped = "bin empty"
+                tree.interrupt()
+                return
+            context = named
+        if self.recorder is not None:
+            self.recorder.begin_pick(context)
+        self._in_pick, self._pick_started = True, self._now()
+
+    def _now(self) -> float:
+        return self.robot.now() if self.robot is not None else time.monotonic()
 
     def _count_picks(self, tree: py_trees.trees.BehaviourTree) -> None:
         self.summary.ticks += 1
         status = tree.root.status
-        if status in (py_trees.common.Status.SUCCESS, py_trees.common.Status.FAILURE):
-            self.summary.picks += 1
-            self.summary.succeeded += status == py_trees.common.Status.SUCCESS
-            if self.summary.picks >= self.options.picks:
-                tree.interrupt()
+        if status not in (py_trees.common.Status.SUCCESS, py_trees.common.Status.FAILURE) or not self._in_pick:
+            return
+        self._in_pick = False
+        self.summary.picks += 1
+        self.summary.succeeded += status == py_trees.common.Status.SUCCESS
+        took = self._now() - self._pick_started
+        self.summary.robot_s += took
+        entry: dict[str, Any] = {"result": status.value, "robot_s": round(took, 3)}
+        if self.recorder is not None:
+            judged = self.recorder.pick_outcome
+            entry.update(attempts=self.recorder.pick_attempts,
+                         outcome=judged.outcome.value if judged is not None else None,
+                         intervention=bool(judged is not None and judged.needs_person))
+            self.recorder.end_pick(status)
+        self.summary.pick_log.append(entry)
+        if self.summary.picks >= self.options.picks:
+            tree.interrupt()
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
         self._interrupts += 1
@@ -135,6 +217,8 @@ class Executive:
     def _stop_safely(self) -> None:
         steps = [("stop running leaves", lambda: self.tree.root.stop(py_trees.common.Status.INVALID)),
                  ("shut the tree down", self.tree.shutdown)]
+        if self.recorder is not None:
+            steps.append(("write the last records", self.recorder.close))
         if self.robot is not None:
             robot = self.robot
             steps += [("stop the robot", robot.stop), ("open the gripper", robot.open_gripper),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import py_trees
 
 from ivfp_bt.behaviours import Leaf
@@ -12,6 +14,12 @@ class RecordingRobot:
 
     def __init__(self) -> None:
         self.calls: list[str] = []
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def sync(self, period: float) -> None:   # a real robot's time passes as wall time
+        time.sleep(period)
 
     def stop(self) -> None:
         self.calls.append("stop")

@@ -22,6 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=None, help="random seed for the run")
     p.add_argument("--tick-hz", type=float, default=10.0, help="tick rate; 0 ticks as fast as possible (default: 10)")
     p.add_argument("--tree-log", action="store_true", help="print the ticked nodes and their status when they change")
+    p.add_argument("--record", metavar="RUN_DIR", default=None,
+                   help="log every pick attempt to RUN_DIR with the sidecar (resumes a run directory that exists)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree file")
     p.set_defaults(handler=handle)
 
@@ -49,7 +51,7 @@ def handle(args: argparse.Namespace) -> int:
         raise UserError("--tick-hz must be 0 or more")
     loaded = load_tree(args.tree, parse_sets(args.set))
     options = RunOptions(picks=args.picks, tick_hz=args.tick_hz, seed=args.seed, robot=args.robot,
-                         tree_log=args.tree_log)
+                         tree_log=args.tree_log, record_dir=args.record)
     summary = Executive(loaded, options).run()
     print(summary.line())
     if isinstance(summary.fault_error, UserError):

@@ -29,6 +29,11 @@ class Judgement:
     removed: tuple[int, ...]   # items that left the bin
     held: tuple[int, ...]      # items touching a fingertip pad
 
+    @property
+    def needs_person(self) -> bool:
+        """Something left the bin that is not a cleanly picked target: someone must tidy up."""
+        return bool(self.removed) and self.outcome is not Outcome.SUCCESS
+
 
 def inside_bin(robot: "SimRobot", index: int) -> bool:
     c = robot.scene.config

@@ -36,10 +36,10 @@ class SceneConfig:
 
 
 SCENE_CONFIGS: dict[str, SceneConfig] = {
-    # Draft: not yet calibrated against the heuristic baselines; do not report results on it.
-    "bin-v0-draft": SceneConfig(version="bin-v0-draft", frozen=False),
+    # Draft: being calibrated against the heuristic baselines; do not report results on it.
+    "bin-v1-draft": SceneConfig(version="bin-v1-draft", frozen=False, bin_lip_height=0.015),
 }
-DEFAULT_SCENE = "bin-v0-draft"
+DEFAULT_SCENE = "bin-v1-draft"
 
 
 def scene_config(version: str = DEFAULT_SCENE) -> SceneConfig:

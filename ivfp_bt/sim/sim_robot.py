@@ -19,6 +19,7 @@ from ivfp_bt.robot.trajectory import Trapezoid
 from ivfp_bt.sim.cameras import SimCameras
 from ivfp_bt.sim.scene import Scene
 from ivfp_bt.sim.stretch_model import ARM_SEGMENTS, FINGERS, aperture, finger_angle
+from ivfp_bt.sim.work_cell import SimWorkCell
 from ivfp_bt.sim.wrist_stream import SimWristStream
 from ivfp_bt.sim.workcell import build_workcell
 
@@ -50,6 +51,7 @@ class SimRobot:
         self.gate = CommandGate(limits, workspace, self.now, dict(HOME))
         self.cameras = SimCameras(self.model, self.data)
         self._wrist = SimWristStream(self)
+        self.work_cell = SimWorkCell(self)
         self._physics(scene.config.settle_time)
         self.data.time = 0.0
 

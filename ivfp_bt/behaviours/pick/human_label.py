@@ -1,0 +1,32 @@
+"""HumanLabel: a person's verdict on the grasp just probed (an oracle labeller in the simulation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import py_trees
+from py_trees.ports import PortInformation
+
+from ivfp_bt.behaviours.leaf import Leaf
+from ivfp_bt.params import Param
+
+Status = py_trees.common.Status
+
+
+class HumanLabel(Leaf):
+    """Ask the labeller for the grasp's outcome into `label`; SUCCESS if it says success, else FAILURE."""
+
+    PARAMS = {"accuracy": Param(float, 0.96, "the simulated labeller's accuracy (the paper's IVFP labels: 96%); "
+                                "a person on the robot ignores it", min=0.0, max=1.0)}
+    OUTPUT_PORTS = {"label": PortInformation(str, required=True, description="success or a fail_* label")}
+    REQUIRES = ("labeller",)
+
+    def initialise(self) -> None:
+        self.record = {}
+
+    def update(self) -> Status:
+        label = self.labeller.label(self.accuracy)
+        self._set_output("label", label)
+        self.record = {"label": label, "reward": 1.0 if label == "success" else -1.0}
+        self.feedback_message = label
+        return Status.SUCCESS if label == "success" else Status.FAILURE

@@ -1,0 +1,31 @@
+"""NextCandidate: take the best remaining candidate; FAILURE when they have run out."""
+
+from __future__ import annotations
+
+import py_trees
+from py_trees.ports import NoDataAvailable, PortInformation
+
+from ivfp_bt.behaviours.leaf import Leaf
+
+Status = py_trees.common.Status
+
+
+class NextCandidate(Leaf):
+    """Move the first of `candidates` to `grasp`; FAILURE when none are left."""
+
+    INPUT_PORTS = {"candidates": PortInformation(list, required=True, description="best first")}
+    OUTPUT_PORTS = {"grasp": PortInformation(object, required=True, description="the chosen GraspCandidate"),
+                    "remaining": PortInformation(list, required=True, description="the candidates left")}
+
+    def update(self) -> Status:
+        try:
+            candidates = list(self.get_input("candidates"))
+        except NoDataAvailable:
+            candidates = []
+        if not candidates:
+            self.feedback_message = "no candidates left"
+            return Status.FAILURE
+        self._set_output("grasp", candidates[0])
+        self._set_output("remaining", candidates[1:])
+        self.feedback_message = f"({candidates[0].u}, {candidates[0].v}), {len(candidates) - 1} left"
+        return Status.SUCCESS

@@ -1,0 +1,65 @@
+"""ProposeGrasps: candidate grasps (width, u, v) on the target, ranked by a strategy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import py_trees
+from py_trees.ports import NoDataAvailable, PortInformation
+
+from ivfp_bt.behaviours.leaf import Leaf
+from ivfp_bt.errors import UserError
+from ivfp_bt.params import Param
+from ivfp_bt.pick.candidates import NoTarget, centroid_candidates, random_candidates
+
+Status = py_trees.common.Status
+STRATEGIES = ("centroid", "random", "policy", "demonstrator")
+
+
+class ProposeGrasps(Leaf):
+    """Rank `count` grasp candidates on the target by `strategy` into `candidates`; FAILURE if no target."""
+
+    PARAMS = {
+        "strategy": Param(str, "centroid", "centroid: the mask's centre; random: uniform over the mask; "
+                          "policy: the learned grasp policy; demonstrator: a person's (a scripted one in the simulation)",
+                          choices=STRATEGIES),
+        "count": Param(int, 1, "how many candidates, best first", min=1),
+    }
+    INPUT_PORTS = {"observation": PortInformation(object, required=True, description="from Observe")}
+    OUTPUT_PORTS = {"candidates": PortInformation(list, required=True, description="GraspCandidate list")}
+
+    def setup(self, **resources: Any) -> None:
+        super().setup(**resources)
+        if self.strategy == "policy":
+            raise UserError(f"leaf {self.name!r}: strategy 'policy' needs the trained grasp policy, which is not "
+                            "part of this version yet (it comes with `ivfp-bt train policy`)")
+        self.rng = resources.get("rng")
+        self.demonstrator = resources.get("demonstrator")
+        if self.strategy == "demonstrator" and self.demonstrator is None:
+            raise UserError(f"leaf {self.name!r}: on the robot, demonstrations come from a person at the teleop "
+                            "web page, which is not part of this version yet")
+
+    def initialise(self) -> None:
+        self.record = {}
+
+    def update(self) -> Status:
+        try:
+            frame = self.get_input("observation")
+        except NoDataAvailable:
+            self.feedback_message = "no observation yet"
+            return Status.FAILURE
+        try:
+            if self.strategy == "centroid":
+                found = centroid_candidates(frame, self.count)
+            elif self.strategy == "random":
+                found = random_candidates(frame, self.rng, self.count)
+            else:
+                found = [self.demonstrator.demonstrate(frame) for _ in range(self.count)]
+        except NoTarget as error:
+            self.feedback_message = str(error)
+            self.record = {"failure": f"{self.name}: {error}"}
+            return Status.FAILURE
+        self._set_output("candidates", list(found))
+        self.record = {"candidates": [c.to_record() for c in found], "strategy": self.strategy}
+        self.feedback_message = f"{len(found)} candidate(s)"
+        return Status.SUCCESS

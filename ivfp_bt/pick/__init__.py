@@ -1,0 +1,1 @@
+"""What a pick is made of, independent of trees: grasp candidates and motion plans."""

@@ -1,0 +1,53 @@
+"""Turns what leaves did into attempt records: JSON fields plus arrays for the store.
+
+Per attempt: the pick's context (scene, seed, objects, target), the observation (RGB,
+depth, mask), the candidates, the chosen grasp with its behaviour probability and 3D point,
+the probe video, the classifier's P(success), the reward, the label, the ground truth
+(simulation) and the durations of each step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ivfp_bt.robot.interface import RGBDFrame
+from ivfp_bt.sidecar.store import Attempt
+
+ARRAY_FIELDS = ("observation", "probe_video")
+
+
+class AttemptBuilder:
+    def __init__(self, pick_context: dict[str, Any], pick_records: dict[str, Any], started: float):
+        self.record: dict[str, Any] = {"pick": dict(pick_context)}
+        self.started = started
+        self.values: dict[str, Any] = dict(pick_records)
+        self.transitions: list[tuple[int, float, str, str]] = []
+
+    def add(self, leaf_record: dict[str, Any]) -> None:
+        self.values.update(leaf_record)
+
+    def build(self, finished: float) -> Attempt:
+        record, arrays = dict(self.record), {}
+        for key, value in self.values.items():
+            if key == "observation" and isinstance(value, RGBDFrame):
+                arrays.update(observation_arrays(value))
+                record["camera"] = {"intrinsics": [value.intrinsics.fx, value.intrinsics.fy, value.intrinsics.cx,
+                                                   value.intrinsics.cy], "pose": value.camera_pose.tolist(),
+                                    "time": value.time}
+            elif key == "probe_video":
+                if value:
+                    arrays["probe_video"] = np.stack([f.image for f in value])
+                    arrays["probe_times"] = np.array([f.time for f in value])
+            else:
+                record[key] = value
+        record.setdefault("reward", None)
+        return Attempt(self.started, finished, record, arrays, self.transitions)
+
+
+def observation_arrays(frame: RGBDFrame) -> dict[str, np.ndarray]:
+    arrays = {"rgb": frame.color, "depth": frame.depth.astype(np.float32)}
+    if frame.target_mask is not None:
+        arrays["mask"] = frame.target_mask.astype(bool)
+    return arrays

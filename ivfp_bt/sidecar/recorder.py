@@ -1,0 +1,94 @@
+"""The sidecar logger: a py_trees visitor that sees every ticked node and logs attempts.
+
+It never blocks the tick on storage: finished attempts go to a background writer. An
+attempt starts when a leaf that starts attempts (ExecuteGrasp) finishes, and ends when the
+next one starts or the pick ends. What came before the first grasp of a pick (Observe,
+ProposeGrasps) is the pick's, and goes into each of its attempts. In the simulation, the
+ground truth is judged when an extraction finishes and foreseen when a probe finishes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import py_trees
+
+from ivfp_bt.sidecar.attempt_builder import AttemptBuilder
+from ivfp_bt.sidecar.writer import BackgroundWriter
+
+Status = py_trees.common.Status
+FINISHED = (Status.SUCCESS, Status.FAILURE)
+
+
+class SidecarRecorder(py_trees.visitors.VisitorBase):
+    def __init__(self, writer: BackgroundWriter, clock, work_cell: Any = None):
+        super().__init__(full=False)   # only the nodes ticked, in tick order
+        self.writer, self.clock, self.work_cell = writer, clock, work_cell
+        self.tick = 0
+        self.context: dict[str, Any] = {}
+        self.pick_records: dict[str, Any] = {}
+        self.attempt: AttemptBuilder | None = None
+        self.pending: list[tuple[int, float, str, str]] = []
+        self._last: dict[Any, Status] = {}
+        self.pick_outcome = None      # the ground truth of the pick's extraction, if any
+        self.pick_attempts = 0
+        self.attempts_written = 0
+
+    def begin_pick(self, context: dict[str, Any]) -> None:
+        self.context, self.pick_records = dict(context), {}
+        self.pick_outcome = None
+        self.pick_attempts = 0
+
+    def initialise(self) -> None:
+        self.tick += 1
+
+    def run(self, behaviour: py_trees.behaviour.Behaviour) -> None:
+        status = behaviour.status
+        if self._last.get(behaviour.id) != status or status in FINISHED:
+            self._last[behaviour.id] = status
+            self.pending.append((self.tick, self.clock(), _path(behaviour), status.value))
+        record = getattr(behaviour, "record", None)
+        if status not in FINISHED or record is None:
+            return
+        if getattr(behaviour, "STARTS_ATTEMPT", False):
+            self._close()
+            self.pick_attempts += 1
+            self.attempt = AttemptBuilder(self.context, self.pick_records, self.clock())
+        target = self.attempt.values if self.attempt is not None else self.pick_records
+        target.update(record)
+        if self.attempt is not None and self.work_cell is not None:
+            if getattr(behaviour, "JUDGE_AFTER", False):
+                judgement = self.work_cell.judge()
+                self.attempt.add({"outcome": judgement.outcome.value, "removed": list(judgement.removed),
+                                  "held": list(judgement.held)})
+                self.pick_outcome = judgement
+            elif getattr(behaviour, "FORESEE_AFTER", False):
+                self.attempt.add({"foreseen_outcome": self.work_cell.foresee().outcome.value})
+
+    def end_pick(self, status: Status) -> None:
+        """The root finished: the pick's last attempt is complete."""
+        if self.attempt is not None:
+            self.attempt.add({"pick_result": status.value})
+        self._close()
+
+    def _close(self) -> None:
+        if self.attempt is None:
+            return
+        self.attempt.transitions = self.pending
+        self.pending = []
+        self.writer.submit(self.attempt.build(self.clock()))
+        self.attempts_written += 1
+        self.attempt = None
+
+    def close(self) -> None:
+        self._close()
+        self.writer.close()
+
+
+def _path(behaviour: py_trees.behaviour.Behaviour) -> str:
+    names = []
+    node = behaviour
+    while node is not None:
+        names.append(node.name)
+        node = node.parent
+    return "/".join(reversed(names))

@@ -1,0 +1,97 @@
+"""The work-cell's side of picking in the simulation: which item is ordered next, and what
+really happened (ground truth the robot itself never sees).
+
+The executive asks for the next target before each pick; the sidecar stores the ground
+truth; the oracle labeller answers from ``foresee``: it plays the extraction forward on a
+copy of the physics and puts everything back, so a label can be given after the probe
+without extracting (as the paper's people did, watching the probe).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from typing import TYPE_CHECKING
+
+import mujoco
+import numpy as np
+
+from ivfp_bt.pick.motion_plan import extract_plan
+from ivfp_bt.pick.plan_runner import run_to_end
+from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
+
+if TYPE_CHECKING:
+    from ivfp_bt.sim.sim_robot import SimRobot
+
+MIN_TARGET_PIXELS = 150      # an item this visible in the head camera can be ordered
+FRONT_OVERLAP = 0.3          # an item this much covered from the front is not reachable
+
+
+class SimWorkCell:
+    def __init__(self, robot: "SimRobot"):
+        self.robot = robot
+        self.picks = 0
+
+    def context(self) -> dict:
+        """What identifies the current pick: scene, seed, object set, the target."""
+        scene = self.robot.scene
+        return {"scene_version": scene.config.version, "seed": scene.seed, "objects": scene.objects,
+                "pick": self.picks, "target": scene.target, "target_type": scene.target_item.type_name,
+                "items": [item.type_name for item in scene.items]}
+
+    def next_pick(self, rng: np.random.Generator) -> dict | None:
+        """Order the next item: one still in the bin, reachable from the front and visible.
+        The first pick keeps the scene's own target. None when the bin has nothing left to pick."""
+        if self.picks > 0:
+            choices = self.reachable()
+            if not choices:
+                return None
+            self.robot.scene = dataclasses.replace(self.robot.scene, target=int(rng.choice(choices)))
+        self.picks += 1
+        return self.context()
+
+    def reachable(self) -> list[int]:
+        robot, items = self.robot, self.robot.scene.items
+        inside = [i for i in range(len(items)) if inside_bin(robot, i)]
+        pos = {i: robot.data.xpos[robot.item_bodies[i]] for i in inside}
+        half = {i: items[i].item_type.extents[0] / 2 for i in inside}
+
+        def covered(i: int) -> bool:
+            return any(pos[j][1] > pos[i][1] + 0.02 and
+                       min(pos[i][0] + half[i], pos[j][0] + half[j]) - max(pos[i][0] - half[i], pos[j][0] - half[j])
+                       > FRONT_OVERLAP * 2 * half[i] for j in inside if j != i)
+
+        front = [i for i in inside if not covered(i)]
+        _, _, bodies = robot.cameras.head()
+        return [i for i in front if np.count_nonzero(bodies == robot.item_bodies[i]) >= MIN_TARGET_PIXELS]
+
+    def judge(self) -> Judgement:
+        return judge(self.robot)
+
+    def foresee(self) -> Judgement:
+        """The outcome extracting now would have, leaving the simulation exactly as it was."""
+        robot = self.robot
+        saved = _save(robot)
+        try:
+            run_to_end(robot, extract_plan())
+            return judge(robot)
+        finally:
+            _restore(robot, saved)
+
+
+def _save(robot: "SimRobot") -> dict:
+    data = mujoco.MjData(robot.model)
+    mujoco.mj_copyData(data, robot.model, robot.data)
+    wrist = robot.wrist_camera
+    return {"data": data, "references": dict(robot._references), "trajectories": dict(robot._trajectories),
+            "targets": dict(robot.gate.targets), "motions": copy.deepcopy(robot.gate.motions),
+            "wrist": (wrist._period, wrist._next, list(wrist._frames))}
+
+
+def _restore(robot: "SimRobot", saved: dict) -> None:
+    mujoco.mj_copyData(robot.data, robot.model, saved["data"])
+    robot._references, robot._trajectories = saved["references"], saved["trajectories"]
+    robot.gate.targets, robot.gate.motions = saved["targets"], saved["motions"]
+    wrist = robot.wrist_camera
+    wrist._period, wrist._next, wrist._frames = saved["wrist"]
+    mujoco.mj_forward(robot.model, robot.data)
