@@ -19,6 +19,7 @@ CLOSE_APERTURE = -0.02      # a negative aperture squeezes
 CLOSE_EFFORT = 60.0         # percent: the gripper stops closing and holds at this effort
 EXTRACT_LIFT = 0.05
 OPEN = 0.10
+RELEASE_RISE = 0.02
 OPEN_EFFORT = 60.0          # a finger pressed against a neighbour stops opening there, and that is fine
 PROBE = (("lift", 0.04, 0.2), ("arm", -0.03, 0.5), ("arm", 0.01, 0.0), ("lift", -0.04, 0.0))
 
@@ -87,9 +88,11 @@ def extract_plan() -> Plan:
 
 
 def release_plan() -> Plan:
-    """Let go of a grasp that failed verification and back out of the bin."""
+    """Let go of a grasp that failed verification and back out of the bin: open, rise clear
+    of what the fingers pressed on, retract."""
     return Plan("release", [Stage((Move("gripper", OPEN, contact_effort=OPEN_EFFORT),), pause=0.3, timeout=5.0,
                                   name="open"),
+                            Stage((Move("lift", RELEASE_RISE, relative=True),), timeout=5.0, name="rise"),
                             Stage((Move("arm", 0.0),), timeout=10.0, name="retract")])
 
 

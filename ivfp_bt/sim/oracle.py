@@ -56,9 +56,11 @@ def held_items(robot: "SimRobot") -> set[int]:
     return held
 
 
-def judge(robot: "SimRobot") -> Judgement:
-    """The outcome of the pick as the scene stands now (call it after extraction)."""
-    removed = {i for i in range(len(robot.item_bodies)) if not inside_bin(robot, i)}
+def judge(robot: "SimRobot", in_bin_before: set[int] | None = None) -> Judgement:
+    """The outcome of the pick as the scene stands now (call it after extraction). Only items
+    that were in the bin before the pick (``in_bin_before``; default all) count as removed."""
+    before = range(len(robot.item_bodies)) if in_bin_before is None else in_bin_before
+    removed = {i for i in before if not inside_bin(robot, i)}
     held = held_items(robot)
     target = robot.scene.target
     others = removed - {target}

@@ -127,8 +127,12 @@ class SimRobot:
         return RGBDFrame(color, depth, self.cameras.head_intrinsics, self.head_pose(), self.now(), bodies == target)
 
     def head_pose(self) -> np.ndarray:
-        """Pose of the head camera's optical frame (x right, y down, z forward) in the base frame."""
-        return np.linalg.inv(self._body_pose(self.base_body)) @ self._camera_pose("head")
+        """Pose of the head camera's optical frame (x right, y down, z forward) in the base frame:
+        the odometry frame where the base joint reads 0, so points seen after the base has
+        moved still map to the joint targets that reach them."""
+        odometry = np.eye(4)
+        odometry[0, 3] = self.positions()["base"]
+        return odometry @ np.linalg.inv(self._body_pose(self.base_body)) @ self._camera_pose("head")
 
     def _camera_pose(self, name: str) -> np.ndarray:
         cam = self.model.camera(name).id

@@ -24,13 +24,14 @@ if TYPE_CHECKING:
     from ivfp_bt.sim.sim_robot import SimRobot
 
 MIN_TARGET_PIXELS = 150      # an item this visible in the head camera can be ordered
-FRONT_OVERLAP = 0.3          # an item this much covered from the front is not reachable
+CORRIDOR = 0.02              # the fingers pass this far either side of the item: keep it clear
 
 
 class SimWorkCell:
     def __init__(self, robot: "SimRobot"):
         self.robot = robot
         self.picks = 0
+        self.in_bin_before: set[int] | None = None   # what was in the bin when this pick began
 
     def context(self) -> dict:
         """What identifies the current pick: scene, seed, object set, the target."""
@@ -48,6 +49,7 @@ class SimWorkCell:
                 return None
             self.robot.scene = dataclasses.replace(self.robot.scene, target=int(rng.choice(choices)))
         self.picks += 1
+        self.in_bin_before = {i for i in range(len(self.robot.scene.items)) if inside_bin(self.robot, i)}
         return self.context()
 
     def reachable(self) -> list[int]:
@@ -57,16 +59,16 @@ class SimWorkCell:
         half = {i: items[i].item_type.extents[0] / 2 for i in inside}
 
         def covered(i: int) -> bool:
+            # an order goes to items the gripper can reach straight in: nothing in front in its corridor
             return any(pos[j][1] > pos[i][1] + 0.02 and
-                       min(pos[i][0] + half[i], pos[j][0] + half[j]) - max(pos[i][0] - half[i], pos[j][0] - half[j])
-                       > FRONT_OVERLAP * 2 * half[i] for j in inside if j != i)
+                       abs(pos[j][0] - pos[i][0]) < half[i] + half[j] + CORRIDOR for j in inside if j != i)
 
         front = [i for i in inside if not covered(i)]
         _, _, bodies = robot.cameras.head()
         return [i for i in front if np.count_nonzero(bodies == robot.item_bodies[i]) >= MIN_TARGET_PIXELS]
 
     def judge(self) -> Judgement:
-        return judge(self.robot)
+        return judge(self.robot, self.in_bin_before)
 
     def foresee(self) -> Judgement:
         """The outcome extracting now would have, leaving the simulation exactly as it was."""
@@ -74,7 +76,7 @@ class SimWorkCell:
         saved = _save(robot)
         try:
             run_to_end(robot, extract_plan())
-            return judge(robot)
+            return judge(robot, self.in_bin_before)
         finally:
             _restore(robot, saved)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ivfp_bt.behaviours.pick.plan_leaf import PlanLeaf
 from ivfp_bt.pick.motion_plan import Move, Plan, Stage, drop_plan, extract_plan, release_plan
 
-HOME = {"lift": 0.60, "arm": 0.0, "wrist_yaw": 0.0, "gripper": 0.05}
+HOME = {"lift": 0.45, "arm": 0.0, "wrist_yaw": 0.0, "gripper": 0.05}   # below the bin, out of the head camera's view
 
 
 class Extract(PlanLeaf):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
+
 from ivfp_bt.calibration.camera_model import CameraCalibration
 from ivfp_bt.errors import UserError
 from ivfp_bt.robot.command_gate import CommandGate
@@ -129,7 +131,10 @@ class StretchRobot:
             raise UserError(f"the head camera gives {intrinsics.width}x{intrinsics.height} images but its "
                             f"calibration {self.calibration.name} is for {self.calibration.intrinsics.width}x"
                             f"{self.calibration.intrinsics.height}")
-        return RGBDFrame(color, depth, intrinsics, self.calibration.pose, self.now())
+        # the calibration holds the camera in the base frame at base odometry 0; the head rides on the base
+        odometry = np.eye(4)
+        odometry[0, 3] = self.positions()["base"]
+        return RGBDFrame(color, depth, intrinsics, odometry @ self.calibration.pose, self.now())
 
     @property
     def wrist_camera(self) -> FrameStream:

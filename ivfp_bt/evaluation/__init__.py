@@ -1,0 +1,1 @@
+"""The paper's evaluation protocol in simulation: trials of picks, their metrics and reports."""
