@@ -7,6 +7,7 @@ logged by the sidecar under OUT/<tree>/trial_<seed>/ so an evaluation is also a 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,8 @@ def run_trials(specs: list[TrialSpec], workers: int,
             results.append(run_trial(spec))
             done(results[-1])
         return results
-    with futures.ProcessPoolExecutor(workers) as pool:
+    # spawn, not fork: a forked child would inherit the parent's renderer and writer threads mid-state
+    with futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending = [pool.submit(run_trial, spec) for spec in specs]
         try:
             for future in futures.as_completed(pending):

@@ -1,0 +1,140 @@
+"""Each pick leaf against the simulated robot, ticked as the executive ticks it."""
+
+from __future__ import annotations
+
+import numpy as np
+import py_trees
+import pytest
+
+from ivfp_bt.behaviours.pick import (ClassifyGrasp, Drop, ExecuteGrasp, Extract, HumanLabel, NextCandidate, Observe,
+                                     Probe, ProposeGrasps, Release)
+from ivfp_bt.errors import UserError
+from ivfp_bt.labelling.oracle_labeller import OracleLabeller
+from ivfp_bt.pick.candidates import GraspCandidate
+from ivfp_bt.sim import open_sim_robot
+from ivfp_bt.sim.oracle import Outcome
+
+Status = py_trees.common.Status
+KEYS = {"observation": "/observation", "candidates": "/candidates", "remaining": "/candidates",
+        "grasp": "/grasp", "video": "/probe_video", "label": "/label"}
+
+
+@pytest.fixture(scope="module")
+def robot():
+    robot = open_sim_robot(3)
+    robot.work_cell.next_pick(np.random.default_rng(0))
+    yield robot
+    robot.close()
+
+
+def leaf(cls, robot, **params):
+    node = cls(params=params)
+    node.setup_ports({k: v for k, v in KEYS.items() if k in {**cls.INPUT_PORTS, **cls.OUTPUT_PORTS}})
+    rng = np.random.default_rng(0)
+    node.setup(robot=robot, rng=rng, clock=robot.now, labeller=OracleLabeller(robot.work_cell, rng))
+    return node
+
+
+def tick(node, robot, limit_s: float = 30.0) -> Status:
+    end = robot.now() + limit_s
+    while True:
+        node.tick_once()
+        if node.status is not Status.RUNNING or robot.now() > end:
+            return node.status
+        robot.sync(0.1)
+
+
+def get(key: str):
+    return py_trees.blackboard.Blackboard.get(key)
+
+
+def observe_and_propose(robot, strategy: str, count: int = 1) -> list[GraspCandidate]:
+    assert tick(leaf(Observe, robot), robot) is Status.SUCCESS
+    assert tick(leaf(ProposeGrasps, robot, strategy=strategy, count=count), robot) is Status.SUCCESS
+    return get("/candidates")
+
+
+def test_observe_puts_the_frame_and_target_mask_on_the_blackboard(robot):
+    assert tick(leaf(Observe, robot), robot) is Status.SUCCESS
+    frame = get("/observation")
+    assert frame.color.shape[:2] == frame.depth.shape and frame.target_mask.sum() > 150
+
+
+@pytest.mark.parametrize("strategy", ["centroid", "random"])
+def test_candidates_lie_on_the_target_with_their_probability_and_3d_point(robot, strategy):
+    candidates = observe_and_propose(robot, strategy, count=3)
+    frame = get("/observation")
+    assert len(candidates) == 3
+    for c in candidates:
+        assert frame.target_mask[c.v, c.u]
+        target = robot.data.xpos[robot.item_bodies[robot.scene.target]]
+        assert abs(c.point[0] - target[0]) < 0.06 and 0.02 <= c.width <= 0.12
+    if strategy == "random":
+        assert all(c.probability == pytest.approx(1 / frame.target_mask[frame.depth > 0].sum()) for c in candidates)
+    else:
+        assert [c.probability for c in candidates] == [1.0, 0.0, 0.0]
+
+
+def test_the_policy_strategy_and_the_classifier_say_clearly_they_are_not_there_yet(robot):
+    with pytest.raises(UserError, match="policy.*train policy"):
+        leaf(ProposeGrasps, robot, strategy="policy")
+    with pytest.raises(UserError, match="no IVFP classifier at"):
+        leaf(ClassifyGrasp, robot, model="models/missing")
+
+
+def test_next_candidate_takes_them_best_first_then_fails(robot):
+    a, b = (GraspCandidate(0.05, u, 10, (0.0, -0.5, 0.9), 0.5) for u in (1, 2))
+    py_trees.blackboard.Blackboard.set("/candidates", [a, b])
+    node = leaf(NextCandidate, robot)
+    assert [tick(node, robot), get("/grasp"), tick(node, robot), get("/grasp"), tick(node, robot)] == \
+        [Status.SUCCESS, a, Status.SUCCESS, b, Status.FAILURE]
+
+
+def test_a_grasp_outside_the_workspace_is_refused_without_moving(robot):
+    frame = robot.head_frame()
+    py_trees.blackboard.Blackboard.set("/observation", frame)
+    py_trees.blackboard.Blackboard.set("/grasp", GraspCandidate(0.05, 10, 10, (0.9, -0.5, 0.9), 1.0))
+    before = robot.positions()
+    node = leaf(ExecuteGrasp, robot)
+    assert tick(node, robot) is Status.FAILURE and "outside the workspace" in node.feedback_message
+    assert robot.positions() == pytest.approx(before, abs=1e-3)
+
+
+def test_grasp_probe_label_then_extract_in_a_fresh_bin():
+    robot = open_sim_robot(1001)
+    try:
+        robot.work_cell.next_pick(np.random.default_rng(0))
+        observe_and_propose(robot, "centroid")
+        assert tick(leaf(NextCandidate, robot), robot) is Status.SUCCESS
+        assert tick(leaf(ExecuteGrasp, robot), robot) is Status.SUCCESS
+        assert robot.work_cell.robot.scene.target in robot.work_cell.judge().held
+        probe = leaf(Probe, robot, duration=1.0, rate_hz=8.0)
+        started = robot.now()
+        assert tick(probe, robot) is Status.SUCCESS
+        video = get("/probe_video")
+        assert 8 <= len(video) <= 10 and all(f.time - started <= 1.0 + 1e-6 for f in video)
+        assert video[0].image.shape == (224, 224, 3)
+        label = leaf(HumanLabel, robot, accuracy=1.0)
+        tick(label, robot)
+        foreseen = robot.work_cell.foresee().outcome
+        assert get("/label") == foreseen.value
+        assert tick(leaf(Extract, robot), robot) is Status.SUCCESS
+        assert robot.work_cell.judge().outcome is foreseen is Outcome.SUCCESS
+        assert tick(leaf(Drop, robot), robot) is Status.SUCCESS
+    finally:
+        robot.close()
+
+
+def test_release_lets_go_and_backs_out(robot):
+    node = leaf(Release, robot)
+    assert tick(node, robot) is Status.SUCCESS
+    assert robot.positions()["arm"] < 0.02 and robot.positions()["gripper"] > 0.08
+
+
+def test_a_preempted_motion_leaf_stops_the_robot(robot):
+    node = leaf(Extract, robot)
+    node.tick_once()
+    robot.sync(0.3)
+    assert node.status is Status.RUNNING
+    node.stop(Status.INVALID)
+    assert all(m.done for m in robot.gate.motions.values())
