@@ -1,0 +1,1 @@
+"""Writing logged runs in other ecosystems' formats."""

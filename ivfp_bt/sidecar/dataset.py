@@ -1,0 +1,68 @@
+"""Logged attempts as a torch Dataset, for training the models on what the robot did.
+
+An item is a dict of tensors and labels from one attempt: the head image, depth and target
+mask, the probe video (T, 3, 224, 224, uint8), the grasp action (width, u, v) with the
+behaviour policy's probability, the reward, the label and the ground-truth outcome where they
+were logged. ``require`` keeps only attempts that have the given fields (e.g. a probe video
+and a label for the classifier).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ivfp_bt.errors import UserError
+from ivfp_bt.sidecar.store import RunStore
+
+ARRAY_KEYS = {"rgb", "depth", "mask", "probe_video"}
+
+
+class AttemptDataset(torch.utils.data.Dataset):
+    def __init__(self, run_dirs: Iterable[str | Path], require: Iterable[str] = ()):
+        self.stores: list[RunStore] = []
+        self.index: list[tuple[int, int]] = []
+        require = tuple(require)
+        for run_dir in run_dirs:
+            if not (Path(run_dir) / "records.sqlite").is_file():
+                raise UserError(f"{run_dir}: not a run directory (no records.sqlite)")
+            store = RunStore(run_dir)
+            self.stores.append(store)
+            for attempt in store.ids():
+                if all(self._has(store, attempt, key) for key in require):
+                    self.index.append((len(self.stores) - 1, attempt))
+
+    @staticmethod
+    def _has(store: RunStore, attempt: int, key: str) -> bool:
+        if key in ARRAY_KEYS:
+            return key in store.arrays(attempt)
+        return store.record(attempt).get(key) is not None
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        store_index, attempt = self.index[i]
+        store = self.stores[store_index]
+        record, arrays = store.record(attempt), store.arrays(attempt)
+        grasp = record.get("grasp", {})
+        item: dict[str, Any] = {
+            "run": str(store.dir), "attempt": attempt, "pick": record.get("pick", {}),
+            "action": torch.tensor([grasp.get("width", np.nan), grasp.get("u", -1), grasp.get("v", -1)],
+                                   dtype=torch.float32),
+            "probability": float(grasp.get("probability", np.nan)),
+            "reward": record.get("reward"), "label": record.get("label"),
+            "outcome": record.get("outcome") or record.get("foreseen_outcome"),
+        }
+        if "rgb" in arrays:
+            item["rgb"] = torch.from_numpy(arrays["rgb"]).permute(2, 0, 1)
+            item["depth"] = torch.from_numpy(arrays["depth"])
+        if "mask" in arrays:
+            item["mask"] = torch.from_numpy(arrays["mask"])
+        if "probe_video" in arrays:
+            item["probe_video"] = torch.from_numpy(arrays["probe_video"]).permute(0, 3, 1, 2)
+        return item

@@ -1,0 +1,66 @@
+"""A recorded run read back: the torch Dataset, and the LeRobot v3.0 export."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ivfp_bt.cli.main import main
+from ivfp_bt.runner import Executive, RunOptions
+from ivfp_bt.tree.load import load_tree
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demos") / "run"
+    options = RunOptions(picks=3, tick_hz=10, seed=2, record_dir=str(path))
+    summary = Executive(load_tree(REPO / "trees" / "collect_demos.yaml"), options, write=lambda line: None).run()
+    assert summary.stopped == "done"
+    return path
+
+
+def test_the_dataset_gives_tensors_and_labels_of_each_attempt(run_dir):
+    torch = pytest.importorskip("torch")
+    from ivfp_bt.sidecar.dataset import AttemptDataset
+
+    everything = AttemptDataset([run_dir])
+    probed = AttemptDataset([run_dir], require=["probe_video", "label"])
+    assert len(everything) >= 3 and 1 <= len(probed) <= len(everything)
+    item = probed[0]
+    assert item["probe_video"].dtype == torch.uint8 and item["probe_video"].shape[1:] == (3, 224, 224)
+    assert item["rgb"].shape[0] == 3 and item["mask"].dtype == torch.bool
+    assert item["label"] in ("success", "fail_not_picked", "fail_multipick", "fail_wrong_item")
+    assert item["reward"] == (1.0 if item["label"] == "success" else -1.0)
+    assert item["probability"] == 1.0 and item["action"].shape == (3,)
+    batch = torch.utils.data.default_collate([{"video": probed[i]["probe_video"][:8]} for i in range(len(probed))])
+    assert batch["video"].shape[0] == len(probed)
+
+
+def test_lerobot_export_writes_the_v3_layout_with_rewards(run_dir, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    av = pytest.importorskip("av")
+    out = tmp_path / "lerobot"
+    assert main(["export", "lerobot", str(run_dir), str(out)]) == 0
+    info = json.loads((out / "meta/info.json").read_text())
+    assert info["codebase_version"] == "v3.0" and info["total_episodes"] >= 1
+    data = pq.read_table(out / "data/chunk-000/file-000.parquet").to_pylist()
+    assert len(data) == info["total_frames"]
+    assert {"action", "next.reward", "next.done", "next.success", "episode_index", "index", "timestamp"} <= set(data[0])
+    ends = [row for row in data if row["next.done"]]
+    assert len(ends) == info["total_episodes"] and all(row["next.reward"] in (1.0, -1.0) for row in ends)
+    assert all(row["next.reward"] == 0.0 for row in data if not row["next.done"])
+    episodes = pq.read_table(out / "meta/episodes/chunk-000/file-000.parquet").to_pylist()
+    assert sum(e["length"] for e in episodes) == len(data)
+    for key in ("observation.images.wrist", "observation.images.head"):
+        with av.open(str(out / info["video_path"].format(video_key=key, chunk_index=0, file_index=0))) as video:
+            frames = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
+        assert len(frames) == len(data) and list(frames[0].shape) == info["features"][key]["shape"]
+    assert np.isfinite(json.loads((out / "meta/stats.json").read_text())["action"]["mean"]).all()
+
+
+def test_export_refuses_what_is_not_a_run(tmp_path, capsys):
+    assert main(["export", "lerobot", str(tmp_path), str(tmp_path / "out")]) == 1
+    assert "not a run directory" in capsys.readouterr().err
