@@ -53,6 +53,8 @@ def handle(args: argparse.Namespace) -> int:
     options = RunOptions(picks=args.picks, tick_hz=args.tick_hz, seed=args.seed, robot=args.robot,
                          tree_log=args.tree_log, record_dir=args.record)
     summary = Executive(loaded, options).run()
+    if isinstance(summary.fault_error, UserError) and summary.ticks == 0:
+        raise summary.fault_error   # refused at setup: the one line says it all
     print(summary.line())
     if isinstance(summary.fault_error, UserError):
         raise summary.fault_error

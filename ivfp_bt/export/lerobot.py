@@ -32,7 +32,8 @@ def export_lerobot(run_dir: Path, out: Path, fps: float | None = None) -> dict:
     episodes = [(i, store.record(i), store.arrays(i)) for i in store.ids()]
     episodes = [e for e in episodes if "probe_video" in e[2]]
     if not episodes:
-        raise UserError(f"{run_dir}: no attempt with a probe video to export")
+        raise UserError(f"{run_dir}: no attempt with a probe video to export (record a tree that probes, "
+                        "such as trees/collect_demos.yaml)")
     if (out / "meta" / "info.json").exists():
         raise UserError(f"{out}: already holds a dataset; choose a new directory")
     fps = fps or _rate(episodes[0][2]["probe_times"])
