@@ -45,10 +45,6 @@ class Plan:
     name: str
     stages: list[Stage] = field(default_factory=list)
 
-    @property
-    def duration_hint(self) -> float:
-        return sum(s.timeout + s.pause for s in self.stages)
-
 
 def grasp_tool_point(surface: np.ndarray, depth: float, top: float | None = None,
                      below_top: float = 0.025) -> np.ndarray:

@@ -32,7 +32,6 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         self._last: dict[Any, Status] = {}
         self.pick_outcome = None      # the ground truth of the pick's extraction, if any
         self.pick_attempts = 0
-        self.attempts_written = 0
 
     def begin_pick(self, context: dict[str, Any]) -> None:
         self.context, self.pick_records = dict(context), {}
@@ -77,7 +76,6 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         self.attempt.transitions = self.pending
         self.pending = []
         self.writer.submit(self.attempt.build(self.clock()))
-        self.attempts_written += 1
         self.attempt = None
 
     def close(self) -> None:
