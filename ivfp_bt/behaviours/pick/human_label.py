@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import py_trees
 from py_trees.ports import PortInformation
 
