@@ -38,7 +38,7 @@ class SceneConfig:
 SCENE_CONFIGS: dict[str, SceneConfig] = {
     # Draft: being calibrated against the heuristic baselines; do not report results on it.
     "bin-v1-draft": SceneConfig(version="bin-v1-draft", frozen=False, bin_lip_height=0.015, gap=(0.003, 0.012),
-                                rows=2),
+                                rows=3),
 }
 DEFAULT_SCENE = "bin-v1-draft"
 

@@ -31,7 +31,7 @@ class SimWorkCell:
     def __init__(self, robot: "SimRobot"):
         self.robot = robot
         self.picks = 0
-        self.ordered: set[int] = set()               # each item is ordered at most once per bin
+        self.ordered: set[int] = set()               # items ordered so far in this bin
         self.in_bin_before: set[int] | None = None   # what was in the bin when this pick began
 
     def context(self) -> dict:
@@ -42,12 +42,14 @@ class SimWorkCell:
                 "items": [item.type_name for item in scene.items]}
 
     def next_pick(self, rng: np.random.Generator) -> dict | None:
-        """Order the next item: one not ordered before, still in the bin, reachable from the front
-        and visible (an item a pick failed on stays, but is not ordered again: a bin's trial
-        measures many items once, not the hardest item many times). The first pick keeps the
-        scene's own target. None when the bin has nothing left to order."""
+        """Order the next item: one still in the bin, reachable from the front and visible.
+        Items not ordered yet come first (an item a pick failed on stays in the bin, and is
+        ordered again only when nothing new can be: a trial measures many items, not the
+        hardest one many times). The first pick keeps the scene's own target. None when the
+        bin has nothing left to order."""
         if self.picks > 0:
-            choices = [i for i in self.reachable() if i not in self.ordered]
+            reachable = self.reachable()
+            choices = [i for i in reachable if i not in self.ordered] or reachable
             if not choices:
                 return None
             self.robot.scene = dataclasses.replace(self.robot.scene, target=int(rng.choice(choices)))
