@@ -83,3 +83,11 @@ def test_verification_in_the_loop_tries_each_candidate_then_gives_up(tmp_path, w
     assert len({(r["grasp"]["u"], r["grasp"]["v"]) for r in records}) >= 2
     assert all("Release_s" in r and "outcome" not in r for r in records)   # let go each time, never extracted
     assert records[-1]["pick_result"] == "FAILURE"
+
+
+def test_an_attempt_spans_its_grasp_from_the_start(tmp_path):
+    run(REPO / "trees" / "pick_centroid.yaml", tmp_path / "run")
+    store = RunStore(tmp_path / "run")
+    record = store.record(1)
+    row = store._db.execute("SELECT started, finished FROM attempt WHERE id = 1").fetchone()
+    assert row[1] - row[0] >= record["ExecuteGrasp_s"] - 1e-6

@@ -30,6 +30,7 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         self.attempt: AttemptBuilder | None = None
         self.pending: list[tuple[int, float, str, str]] = []
         self._last: dict[Any, Status] = {}
+        self._grasp_started = 0.0
         self.pick_outcome = None      # the ground truth of the pick's extraction, if any
         self.pick_attempts = 0
 
@@ -43,16 +44,19 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
 
     def run(self, behaviour: py_trees.behaviour.Behaviour) -> None:
         status = behaviour.status
+        starts_attempt = getattr(behaviour, "STARTS_ATTEMPT", False)
         if self._last.get(behaviour.id) != status or status in FINISHED:
+            if starts_attempt and self._last.get(behaviour.id) is not Status.RUNNING:
+                self._grasp_started = self.clock()   # the attempt began when its grasp did
             self._last[behaviour.id] = status
             self.pending.append((self.tick, self.clock(), _path(behaviour), status.value))
         record = getattr(behaviour, "record", None)
         if status not in FINISHED or record is None:
             return
-        if getattr(behaviour, "STARTS_ATTEMPT", False):
+        if starts_attempt:
             self._close()
             self.pick_attempts += 1
-            self.attempt = AttemptBuilder(self.context, self.pick_records, self.clock())
+            self.attempt = AttemptBuilder(self.context, self.pick_records, self._grasp_started)
         target = self.attempt.values if self.attempt is not None else self.pick_records
         target.update(record)
         if self.attempt is not None and self.work_cell is not None:

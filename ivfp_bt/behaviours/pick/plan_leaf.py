@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from typing import Any
 
 import py_trees
@@ -22,9 +23,9 @@ class PlanLeaf(Leaf, register=False):
         self.runner: PlanRunner | None = None
         self.record: dict[str, Any] = {}
 
+    @abc.abstractmethod
     def make_plan(self) -> Plan | None:
         """The plan to run, or None (with feedback_message set) to fail without moving."""
-        raise NotImplementedError
 
     def initialise(self) -> None:
         self.record = {}
