@@ -9,6 +9,7 @@ import pytest
 
 from ivfp_bt.cli.main import main
 from ivfp_bt.runner import Executive, RunOptions
+from ivfp_bt.sidecar.store import RunStore
 from ivfp_bt.tree.load import load_tree
 from tests.conftest import REPO
 
@@ -50,7 +51,14 @@ def test_lerobot_export_writes_the_v3_layout_with_rewards(run_dir, tmp_path):
     assert len(data) == info["total_frames"]
     assert {"action", "next.reward", "next.done", "next.success", "episode_index", "index", "timestamp"} <= set(data[0])
     ends = [row for row in data if row["next.done"]]
-    assert len(ends) == info["total_episodes"] and all(row["next.reward"] in (1.0, -1.0) for row in ends)
+    assert len(ends) == info["total_episodes"]
+    store = RunStore(run_dir)
+    rewards = {i: store.record(i).get("reward") for i in store.ids()}
+    store.close()
+    # the attempt's reward on its last frame; an attempt that was never labelled (its probe
+    # failed) still exports its video, with reward 0
+    assert [row["next.reward"] for row in ends] == [rewards[row["attempt_id"]] or 0.0 for row in ends]
+    assert any(row["next.reward"] in (1.0, -1.0) for row in ends)
     assert all(row["next.reward"] == 0.0 for row in data if not row["next.done"])
     episodes = pq.read_table(out / "meta/episodes/chunk-000/file-000.parquet").to_pylist()
     assert sum(e["length"] for e in episodes) == len(data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from ivfp_bt.sim.items import ITEM_TYPES, item_set
 from ivfp_bt.sim.scene import generate_scene
 from ivfp_bt.sim.scene_config import scene_config
@@ -33,7 +35,8 @@ def test_scenes_pack_8_to_20_items_inside_the_bin_with_a_front_row_target():
             for item in scene.items:
                 assert item.type_name in names
                 width, depth, _ = item.item_type.extents
-                assert abs(item.pos[0] - config.bin_center_x) + width / 2 <= config.bin_width / 2 + 1e-9
+                assert abs(item.pos[0] - config.bin_center_x) + width / 2 <= \
+                    config.bin_width / 2 - config.wall_clearance + 1e-9
                 assert config.bin_front_y - config.bin_depth - 1e-9 <= item.pos[1] - depth / 2
                 assert item.pos[1] + depth / 2 <= config.bin_front_y
 
@@ -44,3 +47,22 @@ def test_neighbours_in_a_row_do_not_overlap():
         spans = sorted((i.pos[0] - i.item_type.extents[0] / 2, i.pos[0] + i.item_type.extents[0] / 2)
                        for i in scene.items if i.row == row)
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
+
+
+def _fingerprint(seed: int, objects: str) -> str:
+    scene = generate_scene(seed, scene_config("bin-v1"), objects)
+    text = repr((scene.target, [(i.type_name, [round(v, 5) for v in i.pos], round(i.yaw, 4), round(i.friction, 5),
+                                 round(i.mass, 5)) for i in scene.items]))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def test_frozen_bin_v1_still_packs_the_bins_it_was_calibrated_on():
+    # Results on bin-v1 are compared across versions of this code. If this fails, the change
+    # altered the frozen scenes: add a new scene version instead of changing bin-v1.
+    config = scene_config("bin-v1")
+    assert config.frozen
+    assert (config.bin_width, config.wall_clearance, config.bin_lip_height, config.gap, config.rows,
+            config.item_count) == (0.46, 0.03, 0.015, (0.003, 0.012), 3, (8, 20))
+    assert [_fingerprint(seed, "seen") for seed in (0, 1000, 2000)] == \
+        ["dccf9260462e1b17", "d0d8ad332f75cb53", "fa8f128e792ed95e"]
+    assert _fingerprint(5, "unseen") == "50746be221925532"

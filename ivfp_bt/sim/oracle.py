@@ -1,7 +1,9 @@
 """Ground-truth outcome of a pick, read from the physics after extraction.
 
 An item has left the bin when its centre is no longer inside the bin's interior (pulled out
-past the front lip, or fallen to the floor). It is held when it touches a fingertip pad.
+past the front lip, or fallen to the floor). It is held when it touches a fingertip pad, and
+carried when it is held and touches nothing fixed (the bin, the shelf, the floor): an item
+dragged over the lip and tipped onto the floor is held but not carried.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ PAD_PREFIX = "pad_"
 
 
 class Outcome(Enum):
-    SUCCESS = "success"                  # only the target left the bin, and the gripper holds it
+    SUCCESS = "success"                  # only the target left the bin, and the gripper carries it
     FAIL_MULTIPICK = "fail_multipick"    # the target and at least one other item left the bin
     FAIL_NOT_PICKED = "fail_not_picked"  # the target is still in the bin, or was dropped on the way
     FAIL_WRONG_ITEM = "fail_wrong_item"  # other items left the bin, the target did not
@@ -56,6 +58,16 @@ def held_items(robot: "SimRobot") -> set[int]:
     return held
 
 
+def resting(robot: "SimRobot", index: int) -> bool:
+    """Whether an item touches anything fixed: a geom of the world body (bin, shelf, floor)."""
+    model, data, body = robot.model, robot.data, robot.item_bodies[index]
+    for contact in data.contact[:data.ncon]:
+        b1, b2 = model.geom_bodyid[contact.geom1], model.geom_bodyid[contact.geom2]
+        if (b1 == body and b2 == 0) or (b2 == body and b1 == 0):
+            return True
+    return False
+
+
 def judge(robot: "SimRobot", in_bin_before: set[int] | None = None) -> Judgement:
     """The outcome of the pick as the scene stands now (call it after extraction). Only items
     that were in the bin before the pick (``in_bin_before``; default all) count as removed."""
@@ -67,7 +79,7 @@ def judge(robot: "SimRobot", in_bin_before: set[int] | None = None) -> Judgement
     if target in removed and others:
         outcome = Outcome.FAIL_MULTIPICK
     elif target in removed:
-        outcome = Outcome.SUCCESS if target in held else Outcome.FAIL_NOT_PICKED
+        outcome = Outcome.SUCCESS if target in held and not resting(robot, target) else Outcome.FAIL_NOT_PICKED
     elif others:
         outcome = Outcome.FAIL_WRONG_ITEM
     else:

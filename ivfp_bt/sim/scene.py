@@ -62,29 +62,42 @@ def generate_scene(seed: int, config: SceneConfig, objects: str = "seen") -> Sce
 def _pack(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, ...],
           wanted: int) -> list[PlacedItem]:
     items: list[PlacedItem] = []
-    x_min = config.bin_center_x - config.bin_width / 2
-    x_max = config.bin_center_x + config.bin_width / 2
+    x_min = config.bin_center_x - config.bin_width / 2 + config.wall_clearance
+    x_max = config.bin_center_x + config.bin_width / 2 - config.wall_clearance
     y_front = config.bin_front_y - 0.005
     y_back = config.bin_front_y - config.bin_depth
     for row in range(config.rows):
         if y_front - y_back < 0.03:
             break
-        row_depth = 0.0
-        x = x_min + float(rng.uniform(*config.gap))
-        while len(items) < wanted:
-            fitting = [t for t in types if t.extents[0] <= x_max - x and t.extents[1] <= y_front - y_back]
-            if not fitting:
-                break
-            item_type = fitting[int(rng.integers(len(fitting)))]
+        row_items = _fill_row(rng, config, types, wanted - len(items), x_min, x_max, y_front - y_back)
+        if not row_items:
+            break
+        # the row's slack goes half to each side wall, as a packer leaves it: an item flush
+        # against a wall could not be reached by any gripper wider than the item
+        shift = (x_max - max(x + t.extents[0] for t, x, _ in row_items)) / 2
+        for item_type, x, flip in row_items:
             width, depth, _ = item_type.extents
-            flip = bool(rng.integers(2))   # face the robot either way round
-            y = y_front - depth / 2
             items.append(PlacedItem(
-                item_type.name, (x + width / 2, y, config.bin_floor_z + item_type.bottom + 0.001),
+                item_type.name, (x + shift + width / 2, y_front - depth / 2,
+                                 config.bin_floor_z + item_type.bottom + 0.001),
                 float(np.pi) if flip else 0.0,
                 item_type.friction * float(1 + rng.uniform(-1, 1) * config.friction_jitter),
                 item_type.mass * float(1 + rng.uniform(-1, 1) * config.mass_jitter), row))
-            row_depth = max(row_depth, depth)
-            x += width + float(rng.uniform(*config.gap))
-        y_front -= row_depth + float(rng.uniform(*config.gap))
+        y_front -= max(t.extents[1] for t, _, _ in row_items) + float(rng.uniform(*config.gap))
     return items
+
+
+def _fill_row(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, ...], wanted: int,
+              x_min: float, x_max: float, depth_left: float) -> list[tuple[ItemType, float, bool]]:
+    """Items for one row, packed from x_min with seeded gaps: (type, low-x edge, flipped)."""
+    row: list[tuple[ItemType, float, bool]] = []
+    x = x_min + float(rng.uniform(*config.gap))
+    while len(row) < wanted:
+        fitting = [t for t in types if t.extents[0] <= x_max - x and t.extents[1] <= depth_left]
+        if not fitting:
+            break
+        item_type = fitting[int(rng.integers(len(fitting)))]
+        flip = bool(rng.integers(2))   # face the robot either way round
+        row.append((item_type, x, flip))
+        x += item_type.extents[0] + float(rng.uniform(*config.gap))
+    return row

@@ -30,17 +30,20 @@ class SceneConfig:
     item_count: tuple[int, int] = (8, 20)
     gap: tuple[float, float] = (0.001, 0.006)   # between neighbours along a row
     rows: int = 3
+    wall_clearance: float = 0.0                 # kept free beside each side wall, where fingers go
     friction_jitter: float = 0.10               # +- fraction per instance, seeded
     mass_jitter: float = 0.15
     settle_time: float = 0.4                    # seconds of physics before the first observation
 
 
 SCENE_CONFIGS: dict[str, SceneConfig] = {
-    # Draft: being calibrated against the heuristic baselines; do not report results on it.
-    "bin-v1-draft": SceneConfig(version="bin-v1-draft", frozen=False, bin_lip_height=0.015, gap=(0.003, 0.012),
-                                rows=3),
+    # Calibrated 2026-11-22 (docs/results.md): seen items, 10 trials x 12 picks from seeds 1000
+    # and 2000: Centroid 43.3% / 46.7%, Random 27.5% / 19.2% (the paper: 44.8%, 29.6%).
+    # Frozen: learned strategies are measured on it and it is never re-tuned for them.
+    "bin-v1": SceneConfig(version="bin-v1", frozen=True, bin_width=0.46, bin_lip_height=0.015,
+                          gap=(0.003, 0.012), rows=3, wall_clearance=0.03),
 }
-DEFAULT_SCENE = "bin-v1-draft"
+DEFAULT_SCENE = "bin-v1"
 
 
 def scene_config(version: str = DEFAULT_SCENE) -> SceneConfig:

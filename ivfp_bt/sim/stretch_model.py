@@ -34,6 +34,8 @@ COLLIDING_BODIES = ("link_gripper_fingertip_left", "link_gripper_fingertip_right
 PAD_PLANE_X = -0.0214
 PAD_HALF = (0.006, 0.025, 0.022)
 PAD_CENTER_YZ = (-0.344, 0.030)
+PAD_FRICTION = 1.2           # rubber
+PADS = {"pad_left": "link_gripper_fingertip_left", "pad_right": "link_gripper_fingertip_right"}   # geom: body
 ROBOT_COLLISION = (2, 1)   # (contype, conaffinity): robot geoms touch the world, never each other
 WORLD_COLLISION = (1, 3)
 HIDDEN_GROUP = 3           # collision meshes: simulated, not drawn
@@ -123,7 +125,7 @@ def _make_pad(geom, side: str) -> None:
     geom.size = list(PAD_HALF)
     geom.pos = (rotation.T @ (center - position)).tolist()
     geom.quat = quat.tolist()
-    geom.friction = [1.2, 0.02, 0.0001]   # rubber
+    geom.friction = [PAD_FRICTION, 0.02, 0.0001]
     geom.condim = 4
 
 

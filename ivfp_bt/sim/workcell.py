@@ -12,7 +12,7 @@ import numpy as np
 from ivfp_bt.sim.items import ItemType
 from ivfp_bt.sim.scene import Scene
 from ivfp_bt.sim.scene_config import SceneConfig
-from ivfp_bt.sim.stretch_model import WORLD_COLLISION, kinematic_model, robot_spec, zero_pose_frame
+from ivfp_bt.sim.stretch_model import PAD_FRICTION, PADS, WORLD_COLLISION, kinematic_model, robot_spec, zero_pose_frame
 
 TIMESTEP = 0.002
 HEAD_FOVY_DEG = 69.4       # D435i colour camera's long side (69.4° x 42.5°), vertical once upright
@@ -65,10 +65,23 @@ def add_item(spec: mujoco.MjSpec, index: int, item_type: ItemType, pos, yaw: flo
                              friction=[friction, 0.01, 0.0001], condim=4)
         geom.contype, geom.conaffinity = WORLD_COLLISION
         # MuJoCo would take the larger of two geoms' frictions, so the rubber pads (1.2) would grip
-        # every item alike; priority makes an item's own coefficient apply to all it touches
+        # every item alike; priority makes an item's own coefficient apply to what it touches
         geom.priority = 1
         if item_type.soft:
             geom.solref, geom.solimp = list(SOFT_SOLREF), list(SOFT_SOLIMP)
+        _add_pad_pairs(spec, geom, friction)
+    for pad_body in PADS.values():
+        spec.add_exclude(bodyname1=pad_body, bodyname2=body.name)
+
+
+def _add_pad_pairs(spec: mujoco.MjSpec, geom, friction: float) -> None:
+    """Rubber pad on an item: the geometric mean of the two coefficients, so a slippery item
+    stays slippery in the gripper but rubber still grips better than the item slides on its
+    neighbours. (The item's priority alone would have the pads grip like cardboard.)"""
+    mu = float(np.sqrt(PAD_FRICTION * friction))
+    for pad in PADS:
+        pair = spec.add_pair(geomname1=pad, geomname2=geom.name, condim=4, friction=[mu, mu, 0.01, 0.0001, 0.0001])
+        pair.solref, pair.solimp = list(geom.solref), list(geom.solimp)
 
 
 def _box(spec: mujoco.MjSpec, name: str, center, half, rgba, friction: float = 0.5) -> None:
