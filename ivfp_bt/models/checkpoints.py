@@ -1,0 +1,64 @@
+"""Loading and saving trained models: local directories only (config.json + model.safetensors,
+as save_pretrained writes them), never the network, never pickles. A missing or broken
+checkpoint is a one-line UserError naming the directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from safetensors import SafetensorError
+from torch import nn
+
+from ivfp_bt.errors import UserError
+
+FILES = ("config.json", "model.safetensors")
+
+
+def _quiet() -> None:
+    from transformers.utils import logging
+    logging.disable_progress_bar()
+    logging.set_verbosity_error()
+
+
+def _check(directory: Path, what: str, model_type: str, hint: str) -> None:
+    missing = [name for name in FILES if not (directory / name).is_file()]
+    if missing:
+        raise UserError(f"{directory}: no {what} here ({', '.join(missing)} missing); {hint}")
+    try:
+        found = json.loads((directory / "config.json").read_text()).get("model_type")
+    except (OSError, json.JSONDecodeError) as error:
+        raise UserError(f"{directory / 'config.json'}: unreadable ({error})") from None
+    if found != model_type:
+        raise UserError(f"{directory}: holds a {found!r} model, not a {what} ({model_type!r})")
+
+
+def load_policy(path: str | Path):
+    """The grasp policy saved in ``path``, in eval mode."""
+    from ivfp_bt.models.grasp_policy import GraspPolicy
+    directory = Path(path)
+    _check(directory, "grasp policy", "ivfp_grasp_policy", "train one with `ivfp-bt train policy`")
+    return _load(GraspPolicy, directory)
+
+
+def load_classifier(path: str | Path):
+    """The IVFP classifier (VideoMAEForVideoClassification) saved in ``path``, in eval mode."""
+    from transformers import VideoMAEForVideoClassification
+    directory = Path(path)
+    _check(directory, "IVFP classifier", "videomae", "train one with `ivfp-bt train classifier`")
+    return _load(VideoMAEForVideoClassification, directory)
+
+
+def _load(cls, directory: Path):
+    _quiet()
+    try:
+        model = cls.from_pretrained(directory, local_files_only=True, use_safetensors=True)
+    except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UserError(f"{directory}: cannot load the model ({first})") from None
+    return model.eval()
+
+
+def save(model: nn.Module, path: str | Path) -> None:
+    _quiet()
+    model.save_pretrained(Path(path), safe_serialization=True)
