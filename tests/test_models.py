@@ -56,7 +56,7 @@ def test_imitation_pulls_the_map_to_the_demonstrated_pixel(policy):
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-        losses.append(float(loss))
+        losses.append(loss.item())
     assert losses[-1] < 0.6 * losses[0]
     q_width, q_grasp, _ = policy(x, width_index=width)
     assert (q_width.argmax(1) == width).all()
