@@ -75,11 +75,55 @@ def test_candidates_lie_on_the_target_with_their_probability_and_3d_point(robot,
         assert [c.probability for c in candidates] == [1.0, 0.0, 0.0]
 
 
-def test_the_policy_strategy_and_the_classifier_say_clearly_they_are_not_there_yet(robot):
-    with pytest.raises(UserError, match="policy.*train policy"):
-        leaf(ProposeGrasps, robot, strategy="policy")
-    with pytest.raises(UserError, match="no IVFP classifier at"):
-        leaf(ClassifyGrasp, robot, model="models/missing")
+def test_missing_models_are_clear_errors_at_setup(robot, tmp_path):
+    with pytest.raises(UserError, match="no grasp policy here.*models/README.md"):
+        leaf(ProposeGrasps, robot, strategy="policy", model=str(tmp_path / "none"))
+    with pytest.raises(UserError, match="no IVFP classifier here.*models/README.md"):
+        leaf(ClassifyGrasp, robot, model=str(tmp_path / "none"))
+
+
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory):
+    """Untrained small models saved as checkpoints: the leaves' plumbing, not their skill."""
+    torch = pytest.importorskip("torch")
+    from ivfp_bt.models.checkpoints import save
+    from ivfp_bt.models.grasp_policy import GraspPolicy, GraspPolicyConfig
+    from ivfp_bt.models.ivfp_classifier import build_classifier, classifier_config
+    torch.manual_seed(0)
+    root = tmp_path_factory.mktemp("models")
+    save(GraspPolicy(GraspPolicyConfig(image_size=64, patch_size=8, hidden_size=32, num_hidden_layers=3,
+                                       num_attention_heads=2, intermediate_size=64, pyramid_layers=(1, 2, 3),
+                                       pyramid_channels=16)), root / "policy")
+    save(build_classifier(classifier_config(frames=4, image_size=32, hidden_size=32, layers=2, heads=2)),
+         root / "classifier")
+    return root
+
+
+@pytest.mark.parametrize("sample", [False, True])
+def test_the_policy_proposes_grasps_on_the_target_with_their_probabilities(robot, tiny_models, sample):
+    assert tick(leaf(Observe, robot), robot) is Status.SUCCESS
+    node = leaf(ProposeGrasps, robot, strategy="policy", count=3, model=str(tiny_models / "policy"), sample=sample)
+    assert tick(node, robot) is Status.SUCCESS
+    frame, candidates = get("/observation"), get("/candidates")
+    assert len(candidates) == 3
+    for c in candidates:
+        assert frame.target_mask[c.v, c.u] and 0 < c.probability <= 1 and c.width in node.policy.config.widths
+    if not sample:
+        assert [c.probability for c in candidates] == sorted((c.probability for c in candidates), reverse=True)
+
+
+def test_the_classifier_judges_the_probe_video_against_its_threshold(robot, tiny_models):
+    frames = robot.wrist_camera
+    frames.start_recording(8)
+    robot.sync(1.0)
+    py_trees.blackboard.Blackboard.set("/probe_video", frames.stop_recording())
+    lenient = leaf(ClassifyGrasp, robot, model=str(tiny_models / "classifier"), threshold=0.0)
+    assert tick(lenient, robot) is Status.SUCCESS and lenient.record["reward"] == 1.0
+    p = lenient.record["classifier_p_success"]
+    assert 0.0 < p < 1.0
+    strict = leaf(ClassifyGrasp, robot, model=str(tiny_models / "classifier"), threshold=1.0)
+    assert tick(strict, robot) is Status.FAILURE and strict.record["reward"] == -1.0
+    assert strict.record["classifier_p_success"] == p
 
 
 def test_next_candidate_takes_them_best_first_then_fails(robot):

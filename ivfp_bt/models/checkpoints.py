@@ -5,6 +5,7 @@ checkpoint is a one-line UserError naming the directory."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from safetensors import SafetensorError
@@ -13,6 +14,16 @@ from torch import nn
 from ivfp_bt.errors import UserError
 
 FILES = ("config.json", "model.safetensors")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def resolve(path: str | Path) -> Path:
+    """A model directory as given; a relative one that is not under the working directory is
+    looked up in the checkout this package runs from, where the shipped models/ live."""
+    directory = Path(path)
+    if directory.is_absolute() or directory.exists() or not (REPO / directory).exists():
+        return directory
+    return REPO / directory
 
 
 def _quiet() -> None:
@@ -36,16 +47,16 @@ def _check(directory: Path, what: str, model_type: str, hint: str) -> None:
 def load_policy(path: str | Path):
     """The grasp policy saved in ``path``, in eval mode."""
     from ivfp_bt.models.grasp_policy import GraspPolicy
-    directory = Path(path)
-    _check(directory, "grasp policy", "ivfp_grasp_policy", "train one with `ivfp-bt train policy`")
+    directory = resolve(path)
+    _check(directory, "grasp policy", "ivfp_grasp_policy", "see models/README.md")
     return _load(GraspPolicy, directory)
 
 
 def load_classifier(path: str | Path):
     """The IVFP classifier (VideoMAEForVideoClassification) saved in ``path``, in eval mode."""
     from transformers import VideoMAEForVideoClassification
-    directory = Path(path)
-    _check(directory, "IVFP classifier", "videomae", "train one with `ivfp-bt train classifier`")
+    directory = resolve(path)
+    _check(directory, "IVFP classifier", "videomae", "see models/README.md")
     return _load(VideoMAEForVideoClassification, directory)
 
 
@@ -57,6 +68,17 @@ def _load(cls, directory: Path):
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise UserError(f"{directory}: cannot load the model ({first})") from None
     return model.eval()
+
+
+@lru_cache(maxsize=4)
+def shared_policy(path: str):
+    """One loaded policy per directory and process, for leaves to share (read-only use)."""
+    return load_policy(path)
+
+
+@lru_cache(maxsize=4)
+def shared_classifier(path: str):
+    return load_classifier(path)
 
 
 def save(model: nn.Module, path: str | Path) -> None:

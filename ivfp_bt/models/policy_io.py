@@ -105,13 +105,16 @@ def _choose_pixels(log_pixel: torch.Tensor, count: int, size: int, rng: np.rando
     p = log_pixel.exp().double().numpy()
     if rng is not None:
         return [int(i) for i in rng.choice(len(p), size=count, p=p / p.sum())]
+    order = [int(i) for i in np.argsort(-p) if p[i] > 0]
     chosen: list[int] = []
-    for index in np.argsort(-p):
-        if p[index] <= 0 or len(chosen) == count:
+    for index in order:   # the best pixels at least `spacing` apart, so that candidates differ...
+        if len(chosen) == count:
             break
-        v, u = divmod(int(index), size)
+        v, u = divmod(index, size)
         if all(abs(v - cv) > spacing or abs(u - cu) > spacing for cv, cu in (divmod(c, size) for c in chosen)):
-            chosen.append(int(index))
+            chosen.append(index)
+    # ...and on a target too small for that, the next best ones
+    chosen += [i for i in order if i not in chosen][:count - len(chosen)]
     return chosen
 
 

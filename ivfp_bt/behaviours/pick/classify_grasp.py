@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+import numpy as np
 import py_trees
-from py_trees.ports import PortInformation
+from py_trees.ports import NoDataAvailable, PortInformation
 
 from ivfp_bt.behaviours.leaf import Leaf
-from ivfp_bt.errors import UserError
 from ivfp_bt.params import Param
 
 Status = py_trees.common.Status
@@ -21,19 +20,39 @@ class ClassifyGrasp(Leaf):
     PARAMS = {
         "threshold": Param(float, 0.5, "least P(success) accepted", min=0.0, max=1.0),
         "model": Param(str, "models/ivfp_classifier", "directory of the trained classifier (config.json + "
-                       "model.safetensors), relative to the working directory"),
+                       "model.safetensors); a relative path is looked up in the working directory, then in "
+                       "the ivfp-bt checkout"),
     }
     INPUT_PORTS = {"video": PortInformation(list, required=True, description="the probe video")}
     OUTPUT_PORTS = {"p_success": PortInformation(float, required=True, description="the classifier's P(success)")}
 
     def setup(self, **resources: Any) -> None:
         super().setup(**resources)
-        path = Path(self.model)
-        if not (path / "config.json").is_file() or not (path / "model.safetensors").is_file():
-            raise UserError(f"leaf {self.name!r}: no IVFP classifier at {path}/ (config.json + model.safetensors); "
-                            "classifiers come from `ivfp-bt train classifier`, which is not part of this version yet")
-        raise UserError(f"leaf {self.name!r}: loading IVFP classifiers is not part of this version yet")
+        from ivfp_bt.models.checkpoints import shared_classifier
+        self.classifier = shared_classifier(self.model)    # a missing model is a UserError here, before any motion
 
-    def update(self) -> Status:   # setup() refuses to build the leaf until classifiers can be loaded
-        self.feedback_message = "no classifier"
-        return Status.FAILURE
+    def initialise(self) -> None:
+        self.record = {}
+
+    def update(self) -> Status:
+        import torch
+
+        from ivfp_bt.models.ivfp_classifier import success_probability, video_tensor
+        try:
+            frames = self.get_input("video")
+        except NoDataAvailable:
+            self.feedback_message = "no probe video"
+            return Status.FAILURE
+        if not frames:
+            self.feedback_message = "the probe video is empty"
+            return Status.FAILURE
+        video = video_tensor(np.stack([f.image for f in frames]), self.classifier.config)
+        with torch.inference_mode():
+            p = float(success_probability(self.classifier(pixel_values=video[None]).logits)[0])
+        self._set_output("p_success", p)
+        verdict = "success" if p >= self.threshold else "fail"
+        # the IVFP reward; a person's label, where one follows, replaces it
+        self.record = {"classifier_p_success": round(p, 4), "classifier_verdict": verdict,
+                       "reward": 1.0 if verdict == "success" else -1.0, "reward_source": "ivfp"}
+        self.feedback_message = f"P(success) {p:.2f}: {verdict.upper()}"
+        return Status.SUCCESS if verdict == "success" else Status.FAILURE

@@ -25,6 +25,6 @@ class HumanLabel(Leaf):
     def update(self) -> Status:
         label = self.labeller.label(self.accuracy)
         self._set_output("label", label)
-        self.record = {"label": label, "reward": 1.0 if label == "success" else -1.0}
+        self.record = {"label": label, "reward": 1.0 if label == "success" else -1.0, "reward_source": "label"}
         self.feedback_message = label
         return Status.SUCCESS if label == "success" else Status.FAILURE

@@ -11,6 +11,7 @@ from ivfp_bt.behaviours.leaf import Leaf
 from ivfp_bt.errors import UserError
 from ivfp_bt.params import Param
 from ivfp_bt.pick.candidates import NoTarget, centroid_candidates, random_candidates
+from ivfp_bt.pick.policy_candidates import policy_candidates
 
 Status = py_trees.common.Status
 STRATEGIES = ("centroid", "random", "policy", "demonstrator")
@@ -24,16 +25,20 @@ class ProposeGrasps(Leaf):
                           "policy: the learned grasp policy; demonstrator: a person's (a scripted one in the simulation)",
                           choices=STRATEGIES),
         "count": Param(int, 1, "how many candidates, best first", min=1),
+        "model": Param(str, "models/grasp_policy", "policy strategy: directory of the trained grasp policy; a "
+                       "relative path is looked up in the working directory, then in the ivfp-bt checkout"),
+        "sample": Param(bool, False, "policy strategy: draw candidates from the policy's distribution "
+                        "(exploration, for RL collection) instead of ranking its most probable"),
     }
     INPUT_PORTS = {"observation": PortInformation(object, required=True, description="from Observe")}
     OUTPUT_PORTS = {"candidates": PortInformation(list, required=True, description="GraspCandidate list")}
 
     def setup(self, **resources: Any) -> None:
         super().setup(**resources)
-        if self.strategy == "policy":
-            raise UserError(f"leaf {self.name!r}: strategy 'policy' needs the trained grasp policy, which is not "
-                            "part of this version yet (it comes with `ivfp-bt train policy`)")
         self.rng = resources.get("rng")
+        if self.strategy == "policy":
+            from ivfp_bt.models.checkpoints import shared_policy
+            self.policy = shared_policy(self.model)    # a missing model is a UserError here, before any motion
         self.demonstrator = resources.get("demonstrator")
         if self.strategy == "demonstrator" and self.demonstrator is None:
             raise UserError(f"leaf {self.name!r}: on the robot, demonstrations come from a person at the teleop "
@@ -53,6 +58,8 @@ class ProposeGrasps(Leaf):
                 found = centroid_candidates(frame, self.count)
             elif self.strategy == "random":
                 found = random_candidates(frame, self.rng, self.count)
+            elif self.strategy == "policy":
+                found = policy_candidates(self.policy, frame, self.count, self.rng if self.sample else None)
             else:
                 found = [self.demonstrator.demonstrate(frame) for _ in range(self.count)]
         except NoTarget as error:

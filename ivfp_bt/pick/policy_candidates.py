@@ -1,0 +1,22 @@
+"""The learned grasp policy's proposals as grasp candidates on a head observation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ivfp_bt.pick.candidates import GraspCandidate, NoTarget, candidate_at, target_pixels
+
+
+def policy_candidates(policy, frame, count: int, rng: np.random.Generator | None = None) -> list[GraspCandidate]:
+    """``count`` candidates from the policy on the target's pixels with depth: ranked by π when
+    ``rng`` is None, sampled from π otherwise. Each keeps π(w, u, v | x) as its probability
+    (the behaviour probability off-policy learning needs) and as its score."""
+    from ivfp_bt.models.policy_io import propose
+
+    rows, cols = target_pixels(frame)
+    mask = np.zeros(frame.depth.shape, dtype=bool)
+    mask[rows, cols] = True
+    grasps = propose(policy, frame.color, mask, count, rng)
+    if not grasps:
+        raise NoTarget("the target is too small to propose a grasp on")
+    return [candidate_at(frame, g.u, g.v, g.probability, score=g.probability, width=g.width) for g in grasps]
