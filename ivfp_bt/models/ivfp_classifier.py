@@ -13,10 +13,10 @@ import torch
 from torch.nn import functional as F
 from transformers import VideoMAEConfig, VideoMAEForVideoClassification
 
+from ivfp_bt.models.normalise import normalise
+
 BINARY = ("success", "fail")
 FOUR_WAY = ("success", "fail_multipick", "fail_not_picked", "fail_wrong_item")
-MEAN = torch.tensor([0.485, 0.456, 0.406])   # ImageNet statistics, as VideoMAE's processor uses
-STD = torch.tensor([0.229, 0.224, 0.225])
 
 
 def classifier_config(frames: int = 8, image_size: int = 112, hidden_size: int = 192, layers: int = 6,
@@ -44,7 +44,7 @@ def video_tensor(video: np.ndarray | torch.Tensor, config: VideoMAEConfig) -> to
     chosen = frames[pick].float() / 255.0
     chosen = F.interpolate(chosen, size=(config.image_size, config.image_size), mode="bilinear",
                            align_corners=False, antialias=True)
-    return (chosen - MEAN[:, None, None]) / STD[:, None, None]
+    return normalise(chosen)
 
 
 def success_probability(logits: torch.Tensor) -> torch.Tensor:

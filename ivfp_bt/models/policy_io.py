@@ -12,9 +12,7 @@ import torch
 from torch.nn import functional as F
 
 from ivfp_bt.models.grasp_policy import GraspPolicy, log_policy
-
-MEAN = torch.tensor([0.485, 0.456, 0.406])
-STD = torch.tensor([0.229, 0.224, 0.225])
+from ivfp_bt.models.normalise import normalise
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ def policy_input(color: np.ndarray, mask: np.ndarray, size: int) -> tuple[torch.
     nh, nw = round(h * box.scale), round(w * box.scale)
     rgb = torch.as_tensor(color).permute(2, 0, 1).float()[None] / 255.0
     rgb = F.interpolate(rgb, size=(nh, nw), mode="bilinear", align_corners=False, antialias=True)[0]
-    rgb = (rgb - MEAN[:, None, None]) / STD[:, None, None]
+    rgb = normalise(rgb)
     m = F.interpolate(torch.as_tensor(mask, dtype=torch.float32)[None, None], size=(nh, nw), mode="nearest")[0]
     x = torch.zeros(4, size, size)
     x[:3, box.pad_y:box.pad_y + nh, box.pad_x:box.pad_x + nw] = rgb
