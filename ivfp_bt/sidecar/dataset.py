@@ -22,6 +22,19 @@ from ivfp_bt.sidecar.store import RunStore
 ARRAY_KEYS = {"rgb", "depth", "mask", "probe_video"}
 
 
+def find_runs(paths: Iterable[str | Path]) -> list[Path]:
+    """Run directories named, or found under the directories named (a collection or an
+    evaluation holds one per bin); a path with none is a UserError."""
+    runs: list[Path] = []
+    for path in map(Path, paths):
+        found = [path] if (path / "records.sqlite").is_file() else \
+            sorted(p.parent for p in path.rglob("records.sqlite")) if path.is_dir() else []
+        if not found:
+            raise UserError(f"{path}: no run directories here (no records.sqlite)")
+        runs += found
+    return runs
+
+
 class AttemptDataset(torch.utils.data.Dataset):
     def __init__(self, run_dirs: Iterable[str | Path], require: Iterable[str] = ()):
         self.stores: list[RunStore] = []

@@ -100,14 +100,15 @@ class RunStore:
             raise KeyError(attempt_id)
         return json.loads(row[0])
 
-    def arrays(self, attempt_id: int) -> dict[str, np.ndarray]:
+    def arrays(self, attempt_id: int, keys: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+        """The attempt's arrays, or only ``keys`` of them (each is decompressed only if read)."""
         row = self._db.execute("SELECT arrays FROM attempt WHERE id = ?", (attempt_id,)).fetchone()
         if row is None:
             raise KeyError(attempt_id)
         if row[0] is None:
             return {}
         with np.load(self.dir / row[0]) as data:
-            return {k: data[k] for k in data.files}
+            return {k: data[k] for k in data.files if keys is None or k in keys}
 
     def transitions(self, attempt_id: int) -> list[tuple[int, float, str, str]]:
         return [tuple(r) for r in self._db.execute(
@@ -118,3 +119,9 @@ class RunStore:
 
     def close(self) -> None:
         self._db.close()
+
+    def __enter__(self) -> "RunStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -37,7 +37,7 @@ class SceneConfig:
 
 
 SCENE_CONFIGS: dict[str, SceneConfig] = {
-    # Calibrated 2026-11-22 (docs/results.md): seen items, 10 trials x 12 picks from seeds 1000
+    # Calibrated 2026-11-22 (docs/calibration.md): seen items, 10 trials x 12 picks from seeds 1000
     # and 2000: Centroid 43.3% / 46.7%, Random 27.5% / 19.2% (the paper: 44.8%, 29.6%).
     # Frozen: learned strategies are measured on it and it is never re-tuned for them.
     "bin-v1": SceneConfig(version="bin-v1", frozen=True, bin_width=0.46, bin_lip_height=0.015,

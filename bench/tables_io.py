@@ -1,0 +1,121 @@
+"""docs/results.md from the saved figures of bench/paper_tables.py (docs/tables/*.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
+TABLES_DIR = DOCS / "tables"
+PAPER_I = {"Centroid": ("44.8", ""), "Random": ("29.6", ""), "IL": ("56.8", ""), "IL+VitL": ("67.3", ""),
+           "RL@20": ("", ""), "RL@50": ("73.3", "62.5")}   # paper SR %, seen / unseen (blank: not reported)
+PAPER_II = {"full picks": (82, 24, "100%"), "IVFP": (158, 6, "96%")}
+PAPER_III = {"passive": "46%", "2.0 s": "94% seen / 90% unseen"}
+
+HEAD = """# Results in simulation
+
+The papers' tables, measured on the simulated work-cell (`bin-v1`, frozen when the baselines
+were calibrated: [calibration.md](calibration.md)). Regenerate with `python bench/paper_tables.py`
+(all three, about an hour on 2 cores; `--tables 1` for one). Figures in brackets are the papers'.
+"""
+
+
+def _load(number: int) -> dict | None:
+    path = TABLES_DIR / f"table{number}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def table_one_md(t: dict) -> str:
+    by = {(r["strategy"], r["objects"]): r for r in t["rows"]}
+    names = list(dict.fromkeys(r["strategy"] for r in t["rows"]))
+    lines = [f"## Table I: pick success\n\n{t['trials']} bins × {t['picks_per_trial']} picks per strategy and item "
+             "set, seeds 1000 up. SR is the simulator's ground truth after extraction; UPH counts simulated robot "
+             "time plus measured compute time.\n",
+             "| strategy | SR % seen | UPH seen | SR % unseen | UPH unseen |", "|---|---:|---:|---:|---:|"]
+    for name in names:
+        cells = []
+        for i, objects in enumerate(("seen", "unseen")):
+            r = by.get((name, objects))
+            paper = PAPER_I.get(name, ("", ""))[i]
+            cells += [f"{100 * r['sr']:.1f}" + (f" ({paper})" if paper else "") if r else "–",
+                      f"{r['uph']:.1f}" if r else "–"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\n![Table I](tables/table1.png)\n"
+
+
+def table_two_md(t: dict) -> str:
+    lines = ["## Table II: an hour of data collection\n\nThe same demonstrator, either doing full picks (labelled "
+             "by what happened, so right by construction) or probing and letting go (IVFP, labelled by the simulated "
+             "labeller). Rates per simulated robot hour.\n",
+             "| method | attempts | robot hours | labelled grasps/h | interventions/h | label accuracy |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for r in t["rows"]:
+        p = PAPER_II.get(r["method"], ("", "", ""))
+        lines.append(f"| {r['method']} | {r['attempts']} | {r['robot_hours']:.2f} | {r['labelled_per_hour']:.0f} "
+                     f"({p[0]}) | {r['interventions_per_hour']:.1f} ({p[1]}) | {100 * r['label_accuracy']:.0f}% "
+                     f"({p[2]}) |")
+    return "\n".join(lines) + "\n"
+
+
+def table_three_md(t: dict) -> str:
+    lines = [f"## Table III: what the probe adds\n\nOne classifier per row, trained ({t['epochs']} epochs) on the "
+             "labelled probes of the seen demos cut to their first seconds, or on passive probes (the gripper "
+             "closed, held still, filmed as long). Scored against the simulator's truth, SUCCESS positive: "
+             "held-out seen bins, and the unseen-item demos.\n",
+             "| probe | precision seen | recall seen | accuracy seen | precision unseen | recall unseen | "
+             "accuracy unseen |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in t["rows"]:
+        s, u = r.get("held_out", {}), r.get("unseen", {})
+        paper = PAPER_III.get(r["probe"])
+        lines.append(f"| {r['probe']} | " + " | ".join(f"{100 * d.get(k, 0):.0f}%" for d in (s, u)
+                                                       for k in ("precision", "recall", "accuracy"))
+                     + " |" + (f" paper: {paper}" if paper else ""))
+    return "\n".join(lines) + "\n\n![Table III](tables/table3.png)\n"
+
+
+def plots(one: dict | None, three: dict | None) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    if one:
+        names = list(dict.fromkeys(r["strategy"] for r in one["rows"]))
+        by = {(r["strategy"], r["objects"]): 100 * r["sr"] for r in one["rows"]}
+        fig, ax = plt.subplots(figsize=(8, 3.5))
+        for i, objects in enumerate(("seen", "unseen")):
+            ax.bar([x + 0.4 * i for x in range(len(names))], [by.get((n, objects), 0) for n in names], 0.4,
+                   label=objects)
+        paper = [float(PAPER_I[n][0]) if PAPER_I.get(n, ("",))[0] else None for n in names]
+        ax.scatter([x for x, p in zip(range(len(names)), paper) if p], [p for p in paper if p], marker="_", s=300,
+                   color="black", label="paper (seen)", zorder=3)
+        ax.set_xticks([x + 0.2 for x in range(len(names))], names)
+        ax.set_ylabel("success rate (%)")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(TABLES_DIR / "table1.png", dpi=120)
+        plt.close(fig)
+    if three:
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        labels = [r["probe"] for r in three["rows"]]
+        for split in ("held_out", "unseen"):
+            ax.plot(labels, [100 * r.get(split, {}).get("accuracy", 0) for r in three["rows"]], marker="o",
+                    label=f"accuracy, {'seen' if split == 'held_out' else 'unseen'}")
+        ax.set_ylabel("%")
+        ax.set_ylim(0, 100)
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(TABLES_DIR / "table3.png", dpi=120)
+        plt.close(fig)
+
+
+def write_page() -> Path:
+    one, two, three = _load(1), _load(2), _load(3)
+    plots(one, three)
+    parts = [HEAD] + [md(t) if t else f"## Table {n}\n\nNot measured yet.\n"
+                      for n, md, t in (("I", table_one_md, one), ("II", table_two_md, two), ("III", table_three_md, three))]
+    notes = DOCS / "results_notes.md"
+    if notes.is_file():
+        parts.append(notes.read_text())
+    page = DOCS / "results.md"
+    page.write_text("\n".join(parts))
+    return page

@@ -1,0 +1,55 @@
+"""`ivfp-bt collect demos`: stage-1 data, demonstrated grasps with probe videos and labels."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from ivfp_bt.cli.progress import progress_bar
+from ivfp_bt.cli.run_cmd import parse_sets
+from ivfp_bt.errors import UserError
+
+DEMO_TREE = Path(__file__).resolve().parents[2] / "trees" / "collect_demos.yaml"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("collect", help="collect training data in the simulation (demos)",
+                       description="demos: the first paper's stage 1 in the simulation. A scripted demonstrator "
+                       "that sees the true item poses chooses a grasp (good, not perfect, as people are), the "
+                       "probe records the wrist video and the simulated labeller labels it (96%% right); the item "
+                       "is let go. Bins of --per-bin attempts each (seeded) go to OUT/bin_<seed>/; an interrupted "
+                       "collection resumes where it stopped.")
+    p.add_argument("what", choices=("demos",), help="what to collect")
+    p.add_argument("--n", type=int, required=True, help="attempts to collect")
+    p.add_argument("--out", type=Path, default=Path("data/demos"), help="output directory (default: data/demos)")
+    p.add_argument("--objects", choices=("seen", "unseen"), default="seen", help="item set (default: seen)")
+    p.add_argument("--seed", type=int, default=0, help="first bin's seed; bin i uses seed+i (default: 0; "
+                   "evaluation uses 1000 up, so keep below that)")
+    p.add_argument("--per-bin", type=int, default=12, help="attempts per packed bin (default: 12)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: one per core)")
+    p.add_argument("--tree", default=str(DEMO_TREE), help="collection tree (default: trees/collect_demos.yaml)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree, "
+                   "e.g. probe_s=1.0")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if args.n < 1 or args.per_bin < 1 or args.workers < 1:
+        raise UserError("--n, --per-bin and --workers must be at least 1")
+    from ivfp_bt.training.collect import bin_specs, collect, summarise_runs
+    from ivfp_bt.tree.load import load_tree
+
+    sets = parse_sets(args.set)
+    load_tree(args.tree, sets)   # a broken tree is reported before any worker starts
+    specs = bin_specs(args.tree, args.out, args.n, args.per_bin, args.seed, args.objects, sets, None)
+    with progress_bar() as progress:
+        task = progress.add_task(f"collect {args.what}", total=args.n, info="")
+
+        def done(result, spec):
+            progress.update(task, advance=spec.picks, info=f"bin {spec.seed}" + (" (kept)" if result is None else ""))
+
+        collect(specs, args.workers, done)
+    summary = summarise_runs([Path(s.record_dir) for s in specs])
+    print(f"{args.out}: {summary.line()}")
+    return 0

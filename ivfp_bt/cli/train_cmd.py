@@ -1,0 +1,126 @@
+"""`ivfp-bt train policy|classifier|rl|all`: the first paper's training stages."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ivfp_bt.cli.progress import progress_bar
+from ivfp_bt.errors import UserError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train the grasp policy and the IVFP classifier",
+                       description="Train the models from logged runs (ivfp-bt collect demos, run --record, eval): "
+                       "policy by imitation, classifier on labelled probe videos, rl by off-policy REINFORCE on "
+                       "grasps the robot collects itself, or all of it in one go. Each saves the model "
+                       "(safetensors) with a model card (README.md, training.json).")
+    stages = p.add_subparsers(dest="stage", required=True, metavar="STAGE")
+    policy = stages.add_parser("policy", help="imitation of demonstrated grasps")
+    _data(policy, "models/grasp_policy")
+    _fit(policy, epochs=12, batch=16, lr=3e-4)
+    classifier = stages.add_parser("classifier", help="the IVFP classifier on labelled probe videos")
+    _data(classifier, "models/ivfp_classifier")
+    classifier.add_argument("--unseen", type=Path, nargs="*", default=[], help="run directories of unseen items, "
+                            "scored but never trained on")
+    classifier.add_argument("--probe-s", type=float, default=None, help="use only the first seconds of each probe")
+    classifier.add_argument("--passive", action="store_true", help="train on passive observation probes instead")
+    classifier.add_argument("--four-way", action="store_true", help="the failure-mode head instead of SUCCESS/FAIL")
+    _fit(classifier, epochs=12, batch=16, lr=3e-4)
+    rl = stages.add_parser("rl", help="off-policy REINFORCE with IVFP rewards (collects as it goes)")
+    rl.add_argument("--policy", type=Path, default=Path("models/grasp_policy"), help="policy to start from")
+    rl.add_argument("--classifier", type=Path, default=Path("models/ivfp_classifier"), help="reward classifier")
+    rl.add_argument("--out", type=Path, default=Path("runs/rl"), help="checkpoints and data (default: runs/rl); "
+                    "an interrupted run resumes here")
+    rl.add_argument("--iterations", type=int, default=50, help="collect-and-update rounds (default: 50)")
+    rl.add_argument("--batch", type=int, default=64, help="grasps collected per iteration (default: 64)")
+    rl.add_argument("--replay", type=int, default=4, help="iterations of grasps each update uses (default: 4)")
+    rl.add_argument("--lr", type=float, default=3e-5, help="learning rate (default: 3e-5)")
+    rl.add_argument("--clip", type=float, default=10.0, help="importance weight clip M (default: 10)")
+    rl.add_argument("--keep", type=int, nargs="*", default=[20, 50], help="iterations kept as checkpoints")
+    rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")
+    _workers(rl)
+    every = stages.add_parser("all", help="collect demos, train policy and classifier, then RL, in one go")
+    every.add_argument("--preset", choices=("small", "tiny"), default="small",
+                       help="small: the shipped models (about 1.5 h here); tiny: a check that runs in minutes")
+    every.add_argument("--out", type=Path, default=Path("runs/train_all"), help="data and models (default: "
+                       "runs/train_all); rerun to resume")
+    every.add_argument("--seed", type=int, default=0, help="seed of the models and the first demo bin")
+    _workers(every)
+    p.set_defaults(handler=handle)
+
+
+def _data(p: argparse.ArgumentParser, out: str) -> None:
+    p.add_argument("--data", type=Path, nargs="+", default=[Path("data/demos_seen")],
+                   help="run directories, or directories holding them (default: data/demos_seen)")
+    p.add_argument("--out", type=Path, default=Path(out), help=f"where the model goes (default: {out})")
+    p.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
+
+
+def _fit(p: argparse.ArgumentParser, epochs: int, batch: int, lr: float) -> None:
+    p.add_argument("--epochs", type=int, default=epochs, help=f"passes over the data (default: {epochs})")
+    p.add_argument("--batch", type=int, default=batch, help=f"minibatch size (default: {batch})")
+    p.add_argument("--lr", type=float, default=lr, help=f"peak learning rate (default: {lr:g})")
+
+
+def _workers(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="simulation processes (default: one per core)")
+
+
+def handle(args: argparse.Namespace) -> int:
+    import torch
+    torch.set_num_threads(os.cpu_count() or 1)
+    command = "ivfp-bt " + " ".join(sys.argv[1:])
+    with progress_bar() as progress:
+        track = _tracker(progress)
+        if args.stage == "policy":
+            from ivfp_bt.training.pipeline import make_policy
+            result = make_policy(args.data, args.out, args.epochs, args.batch, args.lr, args.seed, command, track)
+        elif args.stage == "classifier":
+            from ivfp_bt.training.pipeline import make_classifier
+            result = make_classifier(args.data, args.unseen, args.out, args.epochs, args.batch, args.lr, args.seed,
+                                     command, track, probe_s=args.probe_s, passive=args.passive,
+                                     four_way=args.four_way)
+        elif args.stage == "rl":
+            result = _rl(args, command, track)
+        else:
+            from ivfp_bt.training.train_all import train_all
+            result = train_all(args.preset, args.out, args.seed, args.workers, command, track)
+    print(f"{args.stage}: {_summary(result)}")
+    return 0
+
+
+def _rl(args: argparse.Namespace, command: str, track):
+    from ivfp_bt.models.checkpoints import resolve
+    from ivfp_bt.training.reinforce import RLSettings
+    from ivfp_bt.training.pipeline import make_rl
+    if args.iterations < 1 or args.batch < 1:
+        raise UserError("--iterations and --batch must be at least 1")
+    settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
+                          clip=args.clip, seed=args.seed, workers=args.workers, keep=tuple(args.keep))
+    return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
+
+
+def _tracker(progress):
+    tasks: dict[str, int] = {}
+
+    def track(description: str):
+        def report(done: int, total: int, info: dict) -> None:
+            if description not in tasks:
+                tasks[description] = progress.add_task(description, total=total, info="")
+            text = "  ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in info.items())
+            progress.update(tasks[description], completed=done, total=total, info=text)
+        return report
+    return track
+
+
+def _summary(result: dict) -> str:
+    def flat(d: dict, prefix: str = ""):
+        for k, v in d.items():
+            if isinstance(v, dict):
+                yield from flat(v, f"{prefix}{k}.")
+            else:
+                yield f"{prefix}{k} {v:.3f}" if isinstance(v, float) else f"{prefix}{k} {v}"
+    return ", ".join(flat(result))

@@ -1,0 +1,96 @@
+"""Collecting attempts with a tree over many freshly packed bins, in worker processes.
+
+Each bin is one run directory OUT/bin_<seed>/ of up to ``per_bin`` attempts. A collection
+that was interrupted resumes: bins already full are skipped, a bin left part-way is done again
+from scratch (its seed packs the same bin), so no attempt is counted twice.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ivfp_bt.evaluation.trials import TrialResult, TrialSpec, run_trials
+from ivfp_bt.sidecar.store import RunStore
+
+
+@dataclass
+class CollectionSummary:
+    attempts: int = 0
+    probed: int = 0
+    labels: Counter = field(default_factory=Counter)
+    label_correct: int = 0
+    robot_s: float = 0.0
+
+    @property
+    def label_accuracy(self) -> float:
+        return self.label_correct / self.probed if self.probed else 0.0
+
+    def per_hour(self, count: int) -> float:
+        return 3600.0 * count / self.robot_s if self.robot_s > 0 else 0.0
+
+    def line(self) -> str:
+        success = self.labels.get("success", 0)
+        return (f"{self.attempts} attempts, {self.probed} probed and labelled ({success} success, "
+                f"{self.probed - success} fail), labels {100 * self.label_accuracy:.1f}% right, "
+                f"{self.per_hour(self.probed):.0f} labelled grasps per robot hour")
+
+
+def bin_specs(tree: str, out: Path, attempts: int, per_bin: int, first_seed: int, objects: str,
+              sets: dict[str, str], scene: str | None) -> list[TrialSpec]:
+    """The bins that make ``attempts`` attempts, the last one short if need be."""
+    specs = []
+    for i, start in enumerate(range(0, attempts, per_bin)):
+        seed = first_seed + i
+        specs.append(TrialSpec(tree, seed, min(per_bin, attempts - start), objects, str(out / f"bin_{seed:05d}"),
+                               tuple(sorted(sets.items())), scene))
+    return specs
+
+
+def _finished(spec: TrialSpec) -> bool:
+    path = Path(spec.record_dir)
+    if not (path / "records.sqlite").is_file():
+        return False
+    with RunStore(path) as store:
+        return len(store.ids()) >= spec.picks
+
+
+def collect(specs: list[TrialSpec], workers: int,
+            done: Callable[[TrialResult | None, TrialSpec], None] = lambda result, spec: None) -> list[TrialSpec]:
+    """Run the bins not yet collected; ``done`` hears of each bin as it is finished or skipped."""
+    todo = []
+    for spec in specs:
+        if _finished(spec):
+            done(None, spec)
+        else:
+            shutil.rmtree(spec.record_dir, ignore_errors=True)
+            todo.append(spec)
+    run_trials(todo, workers, lambda result: done(result, result.spec))
+    return specs
+
+
+def summarise_runs(run_dirs: list[Path]) -> CollectionSummary:
+    """Counts over the logged attempts: what was labelled, and how often the label was right."""
+    summary = CollectionSummary()
+    for run_dir in run_dirs:
+        with RunStore(run_dir) as store:
+            for attempt in store.ids():
+                record = store.record(attempt)
+                summary.attempts += 1
+                summary.robot_s += _robot_seconds(record)
+                label = record.get("label")
+                if label is None:
+                    continue
+                summary.probed += 1
+                summary.labels[label] += 1
+                truth = record.get("foreseen_outcome") or record.get("outcome")
+                summary.label_correct += (label == "success") == (truth == "success")
+    return summary
+
+
+def _robot_seconds(record: dict) -> float:
+    """The robot time an attempt took: the leaves log their durations as <Leaf>_s."""
+    return sum(v for k, v in record.items() if k.endswith("_s") and isinstance(v, (int, float)))

@@ -1,0 +1,39 @@
+"""A trained model's card, written next to its weights: what made it (the command and seed),
+from what data, how long it took on what machine, and how well it does (README.md for people,
+training.json for scripts)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), no GPU"
+
+
+def write_card(directory: Path, title: str, what: str, command: str, seed: int, data: dict[str, Any],
+               seconds: float, metrics: dict[str, Any]) -> None:
+    info = {"title": title, "command": command, "seed": seed, "data": data, "training_seconds": round(seconds, 1),
+            "machine": machine(), "metrics": metrics}
+    (directory / "training.json").write_text(json.dumps(info, indent=2) + "\n")
+    weights = sum(f.stat().st_size for f in directory.glob("*.safetensors")) / 1e6
+    lines = [f"# {title}", "", what, "", "## How it was made", "", "```", command, "```", "",
+             f"- seed: {seed}", f"- training time: {seconds / 60:.1f} min on {machine()}",
+             f"- weights: {weights:.1f} MB (model.safetensors)", "", "## Data", ""]
+    lines += [f"- {key}: {value}" for key, value in data.items()]
+    lines += ["", "## Metrics", ""] + _metric_lines(metrics)
+    (directory / "README.md").write_text("\n".join(lines) + "\n")
+
+
+def _metric_lines(metrics: dict[str, Any], indent: str = "") -> list[str]:
+    lines = []
+    for key, value in metrics.items():
+        if isinstance(value, dict):
+            lines += [f"{indent}- {key}:"] + _metric_lines(value, indent + "  ")
+        else:
+            lines.append(f"{indent}- {key}: {value:.3f}" if isinstance(value, float) else f"{indent}- {key}: {value}")
+    return lines

@@ -1,0 +1,52 @@
+"""The loop both supervised trainers share: shuffled minibatches, AdamW with a warm-up then
+cosine decay, and a report after every step (for the progress bar)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+Step = Callable[[np.ndarray], tuple[torch.Tensor, dict[str, float]]]
+Epoch = Callable[[np.random.Generator], np.ndarray]   # one epoch's example indices, in order
+
+
+def split_by_run(runs: list[str], every: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """(train, held-out) example indices: every ``every``-th run (bin) is held out whole, so
+    no bin is seen from both sides; with fewer runs than that, the last of two or more."""
+    names = sorted(set(runs))
+    held = {name for i, name in enumerate(names) if i % every == every - 1} or set(names[-1:] if len(names) > 1 else [])
+    mask = np.array([run in held for run in runs])
+    return np.nonzero(~mask)[0], np.nonzero(mask)[0]
+
+
+def shuffled(index: np.ndarray) -> Epoch:
+    return lambda rng: rng.permutation(index)
+
+
+def fit(model: torch.nn.Module, epoch: Epoch, step: Step, epochs: int, batch: int, lr: float,
+        seed: int, report: Callable[[int, int, dict[str, float]], None] = lambda done, total, info: None,
+        weight_decay: float = 0.05) -> None:
+    """Minimise ``step``'s loss over ``epochs`` epochs of minibatches (``epoch`` draws each)."""
+    rng = np.random.default_rng(seed)
+    orders = [epoch(rng) for _ in range(epochs)]
+    total = max(1, sum(math.ceil(len(order) / batch) for order in orders))
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    warmup = max(1, total // 20)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda i: min(1.0, (i + 1) / warmup) *
+                                                 0.5 * (1 + math.cos(math.pi * min(1.0, i / total))))
+    model.train()
+    done = 0
+    for order in orders:
+        for start in range(0, len(order), batch):
+            loss, info = step(order[start:start + batch])
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            done += 1
+            report(done, total, {"loss": float(loss.detach()), **info})
+    model.eval()

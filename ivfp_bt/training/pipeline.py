@@ -1,0 +1,132 @@
+"""The training steps as the CLI runs them, alone or all in a row (``train all``): each reads
+run directories, trains, saves the model with its card and returns its metrics.
+
+``track(description)`` gives a callback ``(done, total, info)`` for a progress display.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ivfp_bt.models.checkpoints import save
+from ivfp_bt.models.grasp_policy import GraspPolicyConfig
+from ivfp_bt.models.ivfp_classifier import classifier_config
+from ivfp_bt.sidecar.dataset import find_runs
+from ivfp_bt.training.imitation import demonstrated_success, grasp_examples, train_imitation
+from ivfp_bt.training.model_card import write_card
+from ivfp_bt.training.probe_classifier import score_classifier, train_classifier, video_examples
+from ivfp_bt.training.reinforce import RLSettings
+
+Track = Callable[[str], Callable[[int, int, dict], None]]
+
+
+def no_track(description: str) -> Callable[[int, int, dict], None]:
+    return lambda done, total, info: None
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Sizes of one whole pipeline run (``train all``)."""
+
+    demos: int
+    unseen_demos: int
+    policy_epochs: int
+    classifier_epochs: int
+    rl_iterations: int
+    rl_batch: int
+    policy: dict[str, Any] = field(default_factory=dict)       # GraspPolicyConfig overrides
+    classifier: dict[str, Any] = field(default_factory=dict)   # classifier_config overrides
+
+
+PRESETS = {
+    # what models/ ships: sized for a 2-core CPU in about an hour and a half
+    "small": Preset(demos=1200, unseen_demos=240, policy_epochs=12, classifier_epochs=12, rl_iterations=50, rl_batch=16),
+    # the whole pipeline in a couple of minutes, to check it works (tests, a new machine)
+    "tiny": Preset(demos=24, unseen_demos=6, policy_epochs=1, classifier_epochs=1, rl_iterations=1, rl_batch=4,
+                   policy={"image_size": 64, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
+                           "intermediate_size": 64, "pyramid_layers": (1, 2), "pyramid_channels": 8},
+                   classifier={"frames": 4, "image_size": 32, "hidden_size": 32, "layers": 2, "heads": 2}),
+}
+
+
+def make_policy(data: list[Path], out: Path, epochs: int, batch: int, lr: float, seed: int, command: str,
+                track: Track = no_track, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    started = time.monotonic()
+    policy_config = GraspPolicyConfig(**(config or {}))
+    runs = find_runs(data)
+    reading = track("read demos")
+    examples = grasp_examples(runs, policy_config, demonstrated_success, lambda d, t: reading(d, t, {}))
+    policy, metrics = train_imitation(examples, policy_config, epochs, batch, lr, seed, track("imitation"))
+    save(policy, out)
+    write_card(out, "Grasp policy (imitation)", "A GraspPolicy (ivfp_bt/models/grasp_policy.py) trained by imitation "
+               "of the simulated demonstrator's successful grasps. Held-out figures compare its most probable grasp "
+               "with the demonstrated one on bins it never saw.", command, seed,
+               {"run directories": len(runs), "successful demonstrations": len(examples), "epochs": epochs,
+                "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
+    return metrics
+
+
+def make_classifier(data: list[Path], unseen: list[Path], out: Path, epochs: int, batch: int, lr: float, seed: int,
+                    command: str, track: Track = no_track, config: dict[str, Any] | None = None,
+                    probe_s: float | None = None, passive: bool = False, four_way: bool = False) -> dict[str, Any]:
+    started = time.monotonic()
+    video_config = classifier_config(four_way=four_way, **(config or {}))
+    reading = track("read probes")
+    examples = video_examples(find_runs(data), video_config, probe_s, passive, lambda d, t: reading(d, t, {}))
+    model, metrics = train_classifier(examples, video_config, epochs, batch, lr, seed, track("classifier"))
+    if unseen:
+        unseen_examples = video_examples(find_runs(unseen), video_config, probe_s, passive)
+        metrics["unseen"] = score_classifier(model, unseen_examples)
+    save(model, out)
+    probe = "passive observation" if passive else f"the first {probe_s:g} s of each probe" if probe_s else "the probe"
+    write_card(out, "IVFP classifier", f"VideoMAEForVideoClassification trained on the labelled wrist videos of {probe} "
+               "(labels from the simulated labeller, 96% right; successes undersampled to balance). Scores are against "
+               "the simulator's ground truth, SUCCESS the positive class.", command, seed,
+               {"labelled probes": len(examples), "labelled success": int((examples.targets == 0).sum()),
+                "epochs": epochs, "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
+    return metrics
+
+
+def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, command: str,
+            track: Track = no_track) -> dict[str, Any]:
+    from ivfp_bt.training.reinforce import checkpoint, train_rl
+    started = time.monotonic()
+    history: list[dict] = []
+    collecting = track("collect (rl)")
+    updating = track("rl iterations")
+    picks = [0]
+
+    def report(event: str, info: dict) -> None:
+        if event == "resume":
+            picks[0] = info["iteration"] * settings.batch
+            updating(info["iteration"], settings.iterations, {})
+        elif event == "bin":
+            picks[0] += info["picks"]
+            collecting(picks[0], settings.iterations * settings.batch, {})
+        else:
+            history.append(info)
+            updating(info["iteration"], settings.iterations, {k: v for k, v in info.items() if k != "iteration"})
+
+    last = train_rl(policy, classifier, out, settings, report)
+    for kept in sorted({*settings.keep, settings.iterations}):
+        directory = checkpoint(out, kept)
+        if directory.is_dir() and kept <= settings.iterations:
+            write_card(directory, f"Grasp policy (RL, {kept} iterations)", "The imitation policy improved by "
+                       "off-policy REINFORCE on grasps it collected itself with collect_rl.yaml, rewarded by the IVFP "
+                       "classifier (no oracle).", command, settings.seed,
+                       {"start policy": str(policy), "classifier": str(classifier), "iterations": kept,
+                        "grasps per iteration": settings.batch, "replay iterations": settings.replay,
+                        "learning rate": settings.lr, "importance weight clip": settings.clip},
+                       time.monotonic() - started, {"per_iteration": _history_table(history, kept)})
+    return {"checkpoint": str(last), "iterations": settings.iterations,
+            **({"last_mean_reward": history[-1]["mean_reward"], "last_true_success": history[-1]["true_success"]}
+               if history else {})}
+
+
+def _history_table(history: list[dict], upto: int) -> dict[str, str]:
+    return {f"iteration {h['iteration']}": f"mean reward {h['mean_reward']:+.2f}, true success "
+            f"{100 * h['true_success']:.0f}%" for h in history if h["iteration"] <= upto}

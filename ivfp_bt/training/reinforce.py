@@ -1,0 +1,132 @@
+"""Stage 3 of the first paper: the policy improves from its own grasps, rewarded by IVFP.
+
+Each iteration samples ``batch`` grasps from the current policy with collect_rl.yaml (the
+classifier's verdict is the reward, ±1; a grasp the arm could not reach is -1, which the robot
+knows without anyone's help; no oracle), then updates the policy with off-policy REINFORCE for a
+contextual bandit over the last ``replay`` iterations' grasps: each weighted by π_θ / π_behaviour
+(clipped), a baseline subtracted. After every iteration the policy, the optimiser and the
+iteration count are saved under OUT, so an interrupted run resumes where it stopped; chosen
+iterations are kept as checkpoints (iter_020, iter_050).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ivfp_bt.models.checkpoints import load_classifier, load_policy, save
+from ivfp_bt.models.grasp_policy import GraspPolicy, log_policy
+from ivfp_bt.models.losses import reinforce_loss
+from ivfp_bt.sidecar.dataset import find_runs
+from ivfp_bt.sidecar.store import RunStore
+from ivfp_bt.training.collect import bin_specs, collect
+from ivfp_bt.training.imitation import GraspExamples, batch, grasp_examples
+from ivfp_bt.training.optimiser_state import load_optimiser, save_optimiser
+
+COLLECT_TREE = Path(__file__).resolve().parents[2] / "trees" / "collect_rl.yaml"
+
+
+@dataclass(frozen=True)
+class RLSettings:
+    iterations: int = 50
+    batch: int = 64
+    per_bin: int = 8
+    replay: int = 4
+    minibatch: int = 16
+    lr: float = 3e-5
+    clip: float = 10.0
+    seed: int = 5000
+    workers: int = 1
+    keep: tuple[int, ...] = (20, 50)
+
+
+def rl_reward(record: dict) -> float | None:
+    """The robot's own reward for a logged grasp: the classifier's, or -1 for an arm that could
+    not reach it; None for attempts that never got that far (no target seen)."""
+    if record.get("reward") is not None:
+        return float(record["reward"])
+    return -1.0 if str(record.get("failure", "")).startswith("ExecuteGrasp") else None
+
+
+def checkpoint(out: Path, iteration: int) -> Path:
+    return out / f"iter_{iteration:03d}"
+
+
+def train_rl(start_policy: Path, classifier: Path, out: Path, settings: RLSettings,
+             report: Callable[[str, dict], None] = lambda event, info: None) -> Path:
+    """Run (or resume) RL training; returns the last iteration's checkpoint."""
+    load_classifier(classifier)          # a missing one is reported now, not by the first worker
+    out.mkdir(parents=True, exist_ok=True)
+    state_file = out / "state.json"
+    done = json.loads(state_file.read_text())["iteration"] if state_file.is_file() else 0
+    if done == 0:
+        save(load_policy(start_policy), checkpoint(out, 0))
+    policy = load_policy(checkpoint(out, done))
+    optimiser = torch.optim.Adam(policy.parameters(), lr=settings.lr)
+    load_optimiser(optimiser, checkpoint(out, done))
+    report("resume", {"iteration": done})
+    bins = -(-settings.batch // settings.per_bin)
+    for iteration in range(done, settings.iterations):
+        current = checkpoint(out, iteration)
+        specs = bin_specs(str(COLLECT_TREE), out / "data" / f"iter_{iteration:03d}", settings.batch, settings.per_bin,
+                          settings.seed + iteration * bins, "seen",
+                          {"policy": str(current.resolve()), "classifier": str(classifier.resolve())}, None)
+        collect(specs, settings.workers, lambda result, spec: report("bin", {"picks": spec.picks}))
+        stats = _iteration_stats([Path(s.record_dir) for s in specs])
+        replay = [out / "data" / f"iter_{i:03d}" for i in range(max(0, iteration + 1 - settings.replay), iteration + 1)]
+        examples = grasp_examples(find_runs(replay), policy.config, rl_reward)
+        stats["loss"] = update(policy, optimiser, examples, settings, np.random.default_rng(settings.seed + iteration))
+        save(policy, checkpoint(out, iteration + 1))
+        save_optimiser(optimiser, checkpoint(out, iteration + 1))
+        state_file.write_text(json.dumps({"iteration": iteration + 1}))
+        if iteration not in settings.keep and iteration > 0:
+            shutil.rmtree(current, ignore_errors=True)
+        report("iteration", {"iteration": iteration + 1, **stats})
+    return checkpoint(out, settings.iterations)
+
+
+def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: GraspExamples, settings: RLSettings,
+           rng: np.random.Generator) -> float:
+    """One pass of off-policy REINFORCE over ``examples``; the mean loss."""
+    policy.train()
+    baseline = float(examples.rewards.mean())
+    losses = []
+    order = rng.permutation(len(examples))
+    for start in range(0, len(examples), settings.minibatch):
+        index = order[start:start + settings.minibatch]
+        x, m, w, px = batch(examples, index)
+        q_width, q_grasp, _ = policy(x, w)
+        log_width, log_pixel = log_policy(q_width, q_grasp, m)
+        rows = torch.arange(len(index))
+        log_prob = log_width[rows, w] + log_pixel[rows, px[:, 1].long(), px[:, 0].long()]
+        idx = torch.as_tensor(index)
+        loss = reinforce_loss(log_prob, examples.probabilities[idx], examples.rewards[idx], baseline, settings.clip)
+        optimiser.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+        optimiser.step()
+        losses.append(float(loss.detach()))
+    policy.eval()
+    return float(np.mean(losses)) if losses else 0.0
+
+
+def _iteration_stats(run_dirs: list[Path]) -> dict[str, float]:
+    """The iteration's mean reward (what the robot saw) and true success rate (the
+    simulator's, for monitoring only; training never reads it)."""
+    rewards, successes, picks = [], 0, 0
+    for run in run_dirs:
+        with RunStore(run) as store:
+            for attempt in store.ids():
+                record = store.record(attempt)
+                picks += 1
+                successes += record.get("outcome") == "success"
+                reward = rl_reward(record)
+                if reward is not None:
+                    rewards.append(reward)
+    return {"mean_reward": float(np.mean(rewards)) if rewards else 0.0, "true_success": successes / max(1, picks)}

@@ -1,0 +1,78 @@
+"""Training: collection, imitation, the classifier, REINFORCE iterations, resuming, and the
+whole pipeline end to end on a few simulated picks."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from ivfp_bt.cli.main import main
+from ivfp_bt.training.optimise import split_by_run
+from ivfp_bt.training.optimiser_state import load_optimiser, save_optimiser
+from ivfp_bt.training.probe_classifier import balanced
+from ivfp_bt.training.reinforce import rl_reward
+
+
+def test_optimiser_state_round_trips_without_pickles(tmp_path):
+    model = torch.nn.Linear(3, 2)
+    optimiser = torch.optim.Adam(model.parameters(), lr=0.1)
+    for _ in range(3):
+        optimiser.zero_grad()
+        model(torch.ones(1, 3)).sum().backward()
+        optimiser.step()
+    save_optimiser(optimiser, tmp_path)
+    fresh = torch.optim.Adam(model.parameters(), lr=0.1)
+    assert load_optimiser(fresh, tmp_path)
+    for before, after in zip(optimiser.state_dict()["state"].values(), fresh.state_dict()["state"].values()):
+        assert torch.equal(before["exp_avg_sq"], after["exp_avg_sq"]) and float(before["step"]) == float(after["step"]) == 3
+    assert not load_optimiser(fresh, tmp_path / "none")
+
+
+def test_held_out_split_keeps_bins_whole():
+    runs = [f"bin_{i // 3}" for i in range(60)]          # 20 bins of 3 attempts
+    train, held = split_by_run(runs)
+    assert len(held) == 6 and not {runs[i] for i in train} & {runs[i] for i in held}
+
+
+def test_classifier_epochs_balance_the_classes():
+    targets = torch.tensor([0] * 30 + [1] * 10)
+    epoch = balanced(np.arange(40), targets)(np.random.default_rng(0))
+    assert len(epoch) == 20 and int((targets[epoch] == 0).sum()) == 10 and len(set(epoch.tolist())) == 20
+
+
+def test_rl_reward_comes_from_the_robot_not_the_oracle():
+    assert rl_reward({"reward": 1.0, "outcome": "fail_not_picked"}) == 1.0     # the classifier's word stands
+    assert rl_reward({"failure": "ExecuteGrasp: grasp: reach: arm timed out"}) == -1.0
+    assert rl_reward({"failure": "ProposeGrasps: the target is not visible"}) is None
+
+
+def test_train_commands_give_one_line_errors(tmp_path, capsys):
+    assert main(["train", "policy", "--data", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path / 'none'}: no run directories here") and len(err.splitlines()) == 1
+    assert main(["train", "rl", "--classifier", str(tmp_path / "none"), "--out", str(tmp_path / "rl")]) == 1
+    assert "no IVFP classifier here" in capsys.readouterr().err
+
+
+def test_collect_train_run_end_to_end(tmp_path, capsys):
+    """The whole pipeline on the tiny preset: demos collected in the simulation, both models
+    trained and saved with cards, a learned pick run, one RL iteration, and a rerun that
+    resumes instead of repeating."""
+    out = tmp_path / "all"
+    assert main(["train", "all", "--preset", "tiny", "--out", str(out), "--workers", "1"]) == 0
+    for model in ("grasp_policy", "ivfp_classifier", "rl/iter_001"):
+        assert (out / model / "model.safetensors").is_file()
+    card = json.loads((out / "grasp_policy" / "training.json").read_text())
+    assert card["command"].startswith("ivfp-bt ") and card["data"]["successful demonstrations"] > 0
+    assert {"held_out", "unseen"} <= set(json.loads((out / "ivfp_classifier" / "training.json").read_text())["metrics"])
+    assert json.loads((out / "rl" / "state.json").read_text()) == {"iteration": 1}
+    attempts = sorted((out / "rl" / "data").rglob("attempt_*.npz"))
+    assert attempts
+    assert main(["train", "all", "--preset", "tiny", "--out", str(out), "--workers", "1"]) == 0
+    assert sorted((out / "rl" / "data").rglob("attempt_*.npz")) == attempts     # resumed: nothing collected again
+    assert main(["run", "trees/pick_il.yaml", "--set", f"policy={out / 'rl' / 'iter_001'}", "--picks", "1",
+                 "--tick-hz", "0"]) == 0
+    assert "1 pick(s)" in capsys.readouterr().out
