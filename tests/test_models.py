@@ -100,6 +100,21 @@ def test_policy_round_trips_through_safetensors(policy, tmp_path):
     assert loaded.config.widths == policy.config.widths
 
 
+def test_halved_checkpoint_is_half_the_size_and_loads_as_float32(policy, tmp_path):
+    from ivfp_bt.models.checkpoints import halve
+    save(policy, tmp_path / "full")
+    (tmp_path / "full" / "README.md").write_text("card")
+    halve(tmp_path / "full", tmp_path / "half")
+    sizes = [(tmp_path / d / "model.safetensors").stat().st_size for d in ("full", "half")]
+    assert sizes[1] < 0.55 * sizes[0] and (tmp_path / "half" / "README.md").read_text() == "card"
+    loaded = load_policy(tmp_path / "half")
+    assert next(loaded.parameters()).dtype == torch.float32
+    x = torch.randn(1, 4, 64, 64)
+    policy.eval()
+    with torch.no_grad():
+        assert torch.allclose(policy(x)[0], loaded(x)[0], atol=1e-2)
+
+
 def test_missing_or_wrong_checkpoints_are_one_line_errors(policy, tmp_path):
     with pytest.raises(UserError, match="no grasp policy here"):
         load_policy(tmp_path / "nothing")

@@ -91,3 +91,15 @@ def test_an_attempt_spans_its_grasp_from_the_start(tmp_path):
     record = store.record(1)
     row = store._db.execute("SELECT started, finished FROM attempt WHERE id = 1").fetchone()
     assert row[1] - row[0] >= record["ExecuteGrasp_s"] - 1e-6
+
+
+def test_shipped_models_run_the_learned_strategy(tmp_path):
+    """A new user's first run of pick_vitl: the shipped policy proposes, the shipped classifier
+    judges each probe, and everything is logged with the policy's probabilities."""
+    summary = run(REPO / "trees" / "pick_vitl.yaml", tmp_path / "run", picks=1)
+    assert summary.stopped == "done" and summary.picks == 1 and not summary.fault
+    store = RunStore(tmp_path / "run")
+    records = [store.record(i) for i in store.ids()]
+    assert records[0]["strategy"] == "policy" and 0 < records[0]["grasp"]["probability"] <= 1
+    probed = [r for r in records if "classifier_p_success" in r]
+    assert probed and all(r["reward_source"] == "ivfp" and r["reward"] in (-1.0, 1.0) for r in probed)

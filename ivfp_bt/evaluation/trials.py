@@ -59,24 +59,34 @@ def trial_specs(tree: str, trials: int, picks: int, objects: str, out: Path, fir
                       tuple(sorted(sets.items())), scene_version) for i in range(trials)]
 
 
-def run_trials(specs: list[TrialSpec], workers: int,
-               done: Callable[[TrialResult], None] = lambda result: None) -> list[TrialResult]:
-    """Run every trial, ``workers`` at a time; ``done`` is called as each one finishes."""
+def worker_pool(workers: int) -> futures.ProcessPoolExecutor:
+    # spawn, not fork: a forked child would inherit the parent's renderer and writer threads mid-state
+    return futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def run_trials(specs: list[TrialSpec], workers: int, done: Callable[[TrialResult], None] = lambda result: None,
+               pool: futures.ProcessPoolExecutor | None = None) -> list[TrialResult]:
+    """Run every trial, ``workers`` at a time (in ``pool`` if given: a caller running many
+    rounds keeps its workers, and the models they loaded, between them); ``done`` is called
+    as each one finishes."""
     results: list[TrialResult] = []
-    if workers <= 1:
+    if workers <= 1 and pool is None:
         for spec in specs:
             results.append(run_trial(spec))
             done(results[-1])
         return results
-    # spawn, not fork: a forked child would inherit the parent's renderer and writer threads mid-state
-    with futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending = [pool.submit(run_trial, spec) for spec in specs]
-        try:
-            for future in futures.as_completed(pending):
-                results.append(future.result())
-                done(results[-1])
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    owned = pool is None
+    pool = pool or worker_pool(workers)
+    pending = [pool.submit(run_trial, spec) for spec in specs]
+    try:
+        for future in futures.as_completed(pending):
+            results.append(future.result())
+            done(results[-1])
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+    finally:
+        if owned:
+            pool.shutdown(cancel_futures=True)
     return sorted(results, key=lambda r: (r.spec.tree, r.spec.seed))

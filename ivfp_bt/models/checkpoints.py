@@ -5,9 +5,11 @@ checkpoint is a one-line UserError naming the directory."""
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
+import torch
 from safetensors import SafetensorError
 from torch import nn
 
@@ -63,7 +65,9 @@ def load_classifier(path: str | Path):
 def _load(cls, directory: Path):
     _quiet()
     try:
-        model = cls.from_pretrained(directory, local_files_only=True, use_safetensors=True)
+        # float32 whatever the file holds: shipped weights are stored as float16 to be small,
+        # and CPUs compute float16 slowly
+        model = cls.from_pretrained(directory, local_files_only=True, use_safetensors=True, dtype=torch.float32)
     except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise UserError(f"{directory}: cannot load the model ({first})") from None
@@ -84,3 +88,21 @@ def shared_classifier(path: str):
 def save(model: nn.Module, path: str | Path) -> None:
     _quiet()
     model.save_pretrained(Path(path), safe_serialization=True)
+
+
+def halve(source: str | Path, target: str | Path) -> None:
+    """Copy a checkpoint with its weights stored as float16 (half the size; loads as float32),
+    and its model card: how the models in models/ are shipped."""
+    import shutil
+    source, target = Path(source), Path(target)
+    kind = json.loads((source / "config.json").read_text()).get("model_type")
+    model = load_policy(source) if kind == "ivfp_grasp_policy" else load_classifier(source)
+    save(model.half(), target)
+    for card in ("README.md", "training.json"):
+        if (source / card).is_file():
+            shutil.copy(source / card, target / card)
+    if (target / "README.md").is_file():
+        size = (target / "model.safetensors").stat().st_size / 1e6
+        text = re.sub(r"- weights: .*", f"- weights: {size:.1f} MB (model.safetensors, stored as float16 by "
+                      f"checkpoints.halve from {source})", (target / "README.md").read_text())
+        (target / "README.md").write_text(text)

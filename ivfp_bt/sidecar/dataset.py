@@ -27,12 +27,16 @@ def find_runs(paths: Iterable[str | Path]) -> list[Path]:
     evaluation holds one per bin); a path with none is a UserError."""
     runs: list[Path] = []
     for path in map(Path, paths):
-        found = [path] if (path / "records.sqlite").is_file() else \
-            sorted(p.parent for p in path.rglob("records.sqlite")) if path.is_dir() else []
+        found = [path] if (path / "records.sqlite").is_file() else _runs_under(path) if path.is_dir() else []
         if not found:
             raise UserError(f"{path}: no run directories here (no records.sqlite)")
         runs += found
     return runs
+
+
+def _runs_under(path: Path) -> list[Path]:
+    children = [child for child in sorted(path.iterdir()) if (child / "records.sqlite").is_file()]
+    return children or sorted(p.parent for p in path.rglob("records.sqlite"))
 
 
 class AttemptDataset(torch.utils.data.Dataset):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +60,8 @@ def _finished(spec: TrialSpec) -> bool:
 
 
 def collect(specs: list[TrialSpec], workers: int,
-            done: Callable[[TrialResult | None, TrialSpec], None] = lambda result, spec: None) -> list[TrialSpec]:
+            done: Callable[[TrialResult | None, TrialSpec], None] = lambda result, spec: None,
+            pool: Executor | None = None) -> list[TrialSpec]:
     """Run the bins not yet collected; ``done`` hears of each bin as it is finished or skipped."""
     todo = []
     for spec in specs:
@@ -68,7 +70,7 @@ def collect(specs: list[TrialSpec], workers: int,
         else:
             shutil.rmtree(spec.record_dir, ignore_errors=True)
             todo.append(spec)
-    run_trials(todo, workers, lambda result: done(result, result.spec))
+    run_trials(todo, workers, lambda result: done(result, result.spec), pool)
     return specs
 
 

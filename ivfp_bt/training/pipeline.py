@@ -65,7 +65,7 @@ def make_policy(data: list[Path], out: Path, epochs: int, batch: int, lr: float,
     write_card(out, "Grasp policy (imitation)", "A GraspPolicy (ivfp_bt/models/grasp_policy.py) trained by imitation "
                "of the simulated demonstrator's successful grasps. Held-out figures compare its most probable grasp "
                "with the demonstrated one on bins it never saw.", command, seed,
-               {"run directories": len(runs), "successful demonstrations": len(examples), "epochs": epochs,
+               {"data": " ".join(map(str, data)), "run directories": len(runs), "successful demonstrations": len(examples), "epochs": epochs,
                 "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
     return metrics
 
@@ -86,7 +86,8 @@ def make_classifier(data: list[Path], unseen: list[Path], out: Path, epochs: int
     write_card(out, "IVFP classifier", f"VideoMAEForVideoClassification trained on the labelled wrist videos of {probe} "
                "(labels from the simulated labeller, 96% right; successes undersampled to balance). Scores are against "
                "the simulator's ground truth, SUCCESS the positive class.", command, seed,
-               {"labelled probes": len(examples), "labelled success": int((examples.targets == 0).sum()),
+               {"data": " ".join(map(str, data)), "unseen data": " ".join(map(str, unseen)) or "none",
+                "labelled probes": len(examples), "labelled success": int((examples.targets == 0).sum()),
                 "epochs": epochs, "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
     return metrics
 

@@ -5,7 +5,7 @@ outnumber failures in demonstrations, so each epoch keeps every failure and as m
 drawn successes (the paper undersamples successes). Scores are against the simulator's ground
 truth where it was logged (else the label), with SUCCESS as the positive class: precision is
 how often a grasp the classifier passes really holds, the figure that decides what gets
-extracted. ``probe_s`` cuts each video to its first seconds (Table III).
+extracted. Videos are mirrored left-right at random while training. ``probe_s`` cuts each video to its first seconds (Table III).
 """
 
 from __future__ import annotations
@@ -88,10 +88,14 @@ def train_classifier(examples: VideoExamples, config: VideoMAEConfig, epochs: in
                         "both are needed (collect more demos)")
     torch.manual_seed(seed)
     model = build_classifier(config)
+    rng = np.random.default_rng(seed + 1)
 
     def step(index: np.ndarray):
         idx = torch.as_tensor(index)
-        logits = model(pixel_values=examples.videos[idx].float()).logits
+        videos = examples.videos[idx].float()
+        flip = torch.as_tensor(rng.random(len(index)) < 0.5)     # a mirrored probe is as good a probe
+        videos[flip] = videos[flip].flip(-1)
+        logits = model(pixel_values=videos).logits
         return F.cross_entropy(logits, examples.targets[idx]), {}
 
     fit(model, balanced(train, examples.targets), step, epochs, batch_size, lr, seed, report)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ivfp_bt.evaluation.trials import worker_pool
 from ivfp_bt.models.checkpoints import load_classifier, load_policy, save
 from ivfp_bt.models.grasp_policy import GraspPolicy, log_policy
 from ivfp_bt.models.losses import reinforce_loss
@@ -63,8 +64,8 @@ def train_rl(start_policy: Path, classifier: Path, out: Path, settings: RLSettin
     """Run (or resume) RL training; returns the last iteration's checkpoint."""
     load_classifier(classifier)          # a missing one is reported now, not by the first worker
     out.mkdir(parents=True, exist_ok=True)
-    state_file = out / "state.json"
-    done = json.loads(state_file.read_text())["iteration"] if state_file.is_file() else 0
+    state = out / "state.json"
+    done = json.loads(state.read_text())["iteration"] if state.is_file() else 0
     if done == 0:
         save(load_policy(start_policy), checkpoint(out, 0))
     policy = load_policy(checkpoint(out, done))
@@ -72,23 +73,30 @@ def train_rl(start_policy: Path, classifier: Path, out: Path, settings: RLSettin
     load_optimiser(optimiser, checkpoint(out, done))
     report("resume", {"iteration": done})
     bins = -(-settings.batch // settings.per_bin)
-    for iteration in range(done, settings.iterations):
-        current = checkpoint(out, iteration)
-        specs = bin_specs(str(COLLECT_TREE), out / "data" / f"iter_{iteration:03d}", settings.batch, settings.per_bin,
-                          settings.seed + iteration * bins, "seen",
-                          {"policy": str(current.resolve()), "classifier": str(classifier.resolve())}, None)
-        collect(specs, settings.workers, lambda result, spec: report("bin", {"picks": spec.picks}))
-        stats = _iteration_stats([Path(s.record_dir) for s in specs])
-        replay = [out / "data" / f"iter_{i:03d}" for i in range(max(0, iteration + 1 - settings.replay), iteration + 1)]
-        examples = grasp_examples(find_runs(replay), policy.config, rl_reward)
-        stats["loss"] = update(policy, optimiser, examples, settings, np.random.default_rng(settings.seed + iteration))
-        save(policy, checkpoint(out, iteration + 1))
-        save_optimiser(optimiser, checkpoint(out, iteration + 1))
-        state_file.write_text(json.dumps({"iteration": iteration + 1}))
-        if iteration not in settings.keep and iteration > 0:
-            shutil.rmtree(current, ignore_errors=True)
-        report("iteration", {"iteration": iteration + 1, **stats})
+    with worker_pool(settings.workers) as pool:
+        for iteration in range(done, settings.iterations):
+            _iterate(policy, optimiser, classifier, out, settings, iteration, bins, pool, report)
     return checkpoint(out, settings.iterations)
+
+
+def _iterate(policy: GraspPolicy, optimiser: torch.optim.Optimizer, classifier: Path, out: Path,
+             settings: RLSettings, iteration: int, bins: int, pool, report: Callable[[str, dict], None]) -> None:
+    """Collect one batch with the current policy, update it, save everything."""
+    current = checkpoint(out, iteration)
+    specs = bin_specs(str(COLLECT_TREE), out / "data" / f"iter_{iteration:03d}", settings.batch, settings.per_bin,
+                      settings.seed + iteration * bins, "seen",
+                      {"policy": str(current.resolve()), "classifier": str(classifier.resolve())}, None)
+    collect(specs, settings.workers, lambda result, spec: report("bin", {"picks": spec.picks}), pool)
+    stats = _iteration_stats([Path(s.record_dir) for s in specs])
+    replay = [out / "data" / f"iter_{i:03d}" for i in range(max(0, iteration + 1 - settings.replay), iteration + 1)]
+    examples = grasp_examples(find_runs(replay), policy.config, rl_reward)
+    stats["loss"] = update(policy, optimiser, examples, settings, np.random.default_rng(settings.seed + iteration))
+    save(policy, checkpoint(out, iteration + 1))
+    save_optimiser(optimiser, checkpoint(out, iteration + 1))
+    (out / "state.json").write_text(json.dumps({"iteration": iteration + 1}))
+    if iteration not in settings.keep and iteration > 0:
+        shutil.rmtree(current, ignore_errors=True)
+    report("iteration", {"iteration": iteration + 1, **stats})
 
 
 def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: GraspExamples, settings: RLSettings,
