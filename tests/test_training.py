@@ -49,6 +49,26 @@ def test_rl_reward_comes_from_the_robot_not_the_oracle():
     assert rl_reward({"failure": "ProposeGrasps: the target is not visible"}) is None
 
 
+def test_collection_resumes_by_bin_and_keeps_what_was_logged(tmp_path, monkeypatch):
+    from ivfp_bt.sidecar.store import Attempt, RunStore
+    from ivfp_bt.training import collect as collection
+    specs = collection.bin_specs("tree.yaml", tmp_path, 5, 2, 0, "seen", {}, None)
+    assert [s.picks for s in specs] == [2, 2, 1] and specs[2].record_dir.endswith("bin_00002")
+    for spec, logged in zip(specs, (2, 1)):                  # bin 0 complete, bin 1 interrupted
+        with RunStore(spec.record_dir) as store:
+            for _ in range(logged):
+                store.write(Attempt(0.0, 1.0, {"label": "success"}))
+    ran = []
+    monkeypatch.setattr(collection, "run_trials", lambda todo, workers, done, pool=None: ran.extend(todo))
+    heard = []
+    collection.collect(specs, 1, lambda result, spec: heard.append(spec.seed))
+    assert [s.seed for s in ran] == [1, 2] and heard == [0]
+    assert not (tmp_path / "bin_00001").exists()
+    (aside,) = (tmp_path / "interrupted").iterdir()
+    with RunStore(aside) as store:
+        assert len(store.ids()) == 1                          # moved aside, not deleted
+
+
 def test_train_commands_give_one_line_errors(tmp_path, capsys):
     assert main(["train", "policy", "--data", str(tmp_path / "none")]) == 1
     err = capsys.readouterr().err

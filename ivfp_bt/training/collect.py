@@ -1,13 +1,15 @@
 """Collecting attempts with a tree over many freshly packed bins, in worker processes.
 
 Each bin is one run directory OUT/bin_<seed>/ of up to ``per_bin`` attempts. A collection
-that was interrupted resumes: bins already full are skipped, a bin left part-way is done again
-from scratch (its seed packs the same bin), so no attempt is counted twice.
+that was interrupted resumes: bins already full are skipped, and a bin left part-way is done
+again from scratch (its seed packs the same bin), its first attempts moved, not deleted, to
+OUT/interrupted/ so nothing logged is lost and nothing is counted twice.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -67,9 +69,13 @@ def collect(specs: list[TrialSpec], workers: int,
     for spec in specs:
         if _finished(spec):
             done(None, spec)
-        else:
-            shutil.rmtree(spec.record_dir, ignore_errors=True)
-            todo.append(spec)
+            continue
+        started = Path(spec.record_dir)
+        if started.exists():
+            aside = started.parent / "interrupted" / f"{started.name}_{time.strftime('%Y%m%d-%H%M%S')}"
+            aside.parent.mkdir(exist_ok=True)
+            shutil.move(started, aside)
+        todo.append(spec)
     run_trials(todo, workers, lambda result: done(result, result.spec), pool)
     return specs
 
