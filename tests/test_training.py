@@ -58,6 +58,7 @@ def test_collection_resumes_by_bin_and_keeps_what_was_logged(tmp_path, monkeypat
         with RunStore(spec.record_dir) as store:
             for _ in range(logged):
                 store.write(Attempt(0.0, 1.0, {"label": "success"}))
+    (tmp_path / "bin_00000" / collection.DONE_MARK).write_text("done\n")
     ran = []
     monkeypatch.setattr(collection, "run_trials", lambda todo, workers, done, pool=None: ran.extend(todo))
     heard = []

@@ -53,12 +53,16 @@ def bin_specs(tree: str, out: Path, attempts: int, per_bin: int, first_seed: int
     return specs
 
 
+DONE_MARK = "collected"    # written into a bin's run directory when its trial has ended
+
+
 def _finished(spec: TrialSpec) -> bool:
-    path = Path(spec.record_dir)
-    if not (path / "records.sqlite").is_file():
-        return False
-    with RunStore(path) as store:
-        return len(store.ids()) >= spec.picks
+    """A bin whose trial ended (it may have run out of items to order before ``picks``)."""
+    return (Path(spec.record_dir) / DONE_MARK).is_file()
+
+
+def _mark(result: TrialResult) -> None:
+    (Path(result.spec.record_dir) / DONE_MARK).write_text(f"{result.stopped} {result.fault}".strip() + "\n")
 
 
 def collect(specs: list[TrialSpec], workers: int,
@@ -76,7 +80,11 @@ def collect(specs: list[TrialSpec], workers: int,
             aside.parent.mkdir(exist_ok=True)
             shutil.move(started, aside)
         todo.append(spec)
-    run_trials(todo, workers, lambda result: done(result, result.spec), pool)
+
+    def finished(result: TrialResult) -> None:
+        _mark(result)
+        done(result, result.spec)
+    run_trials(todo, workers, finished, pool)
     return specs
 
 
