@@ -45,31 +45,31 @@ def table_one_md(t: dict) -> str:
 
 
 def table_two_md(t: dict) -> str:
-    lines = ["## Table II: an hour of data collection\n\nThe same demonstrator, either doing full picks (labelled "
-             "by what happened, so right by construction) or probing and letting go (IVFP, labelled by the simulated "
-             "labeller). Rates per simulated robot hour.\n",
-             "| method | attempts | robot hours | labelled grasps/h | interventions/h | label accuracy |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = ["## Table II: data collection\n\nThe same demonstrator, either doing full picks (labelled by what "
+             "happened, so right by construction) or probing and letting go (IVFP, labelled by the simulated labeller). "
+             "Rates per simulated robot hour; a person's time spent on interventions is not counted.\n",
+             "| method | attempts | robot hours | attempts/h | labelled/h | interventions/h | label accuracy |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for r in t["rows"]:
         p = PAPER_II.get(r["method"], ("", "", ""))
-        lines.append(f"| {r['method']} | {r['attempts']} | {r['robot_hours']:.2f} | {r['labelled_per_hour']:.0f} "
-                     f"({p[0]}) | {r['interventions_per_hour']:.1f} ({p[1]}) | {100 * r['label_accuracy']:.0f}% "
-                     f"({p[2]}) |")
+        lines.append(f"| {r['method']} | {r['attempts']} | {r['robot_hours']:.2f} | "
+                     f"{r['attempts'] / r['robot_hours']:.0f} | {r['labelled_per_hour']:.0f} ({p[0]}) | "
+                     f"{r['interventions_per_hour']:.1f} ({p[1]}) | {100 * r['label_accuracy']:.0f}% ({p[2]}) |")
     return "\n".join(lines) + "\n"
 
 
 def table_three_md(t: dict) -> str:
     lines = [f"## Table III: what the probe adds\n\nOne classifier per row, trained ({t['epochs']} epochs) on the "
              "labelled probes of the seen demos cut to their first seconds, or on passive probes (the gripper "
-             "closed, held still, filmed as long). Scored against the simulator's truth, SUCCESS positive: "
-             "held-out seen bins, and the unseen-item demos.\n",
+             "closed, held still, filmed as long; collected separately, seen items only). Scored against the "
+             "simulator's truth, SUCCESS positive: held-out seen bins, and the unseen-item demos.\n",
              "| probe | precision seen | recall seen | accuracy seen | precision unseen | recall unseen | "
              "accuracy unseen |", "|---|---:|---:|---:|---:|---:|---:|"]
     for r in t["rows"]:
         s, u = r.get("held_out", {}), r.get("unseen", {})
         paper = PAPER_III.get(r["probe"])
-        lines.append(f"| {r['probe']} | " + " | ".join(f"{100 * d.get(k, 0):.0f}%" for d in (s, u)
-                                                       for k in ("precision", "recall", "accuracy"))
+        lines.append(f"| {r['probe']} | " + " | ".join(f"{100 * d[k]:.0f}%" if d.get("examples") else "–"
+                                                       for d in (s, u) for k in ("precision", "recall", "accuracy"))
                      + " |" + (f" paper: {paper}" if paper else ""))
     return "\n".join(lines) + "\n\n![Table III](tables/table3.png)\n"
 
@@ -98,7 +98,8 @@ def plots(one: dict | None, three: dict | None) -> None:
         fig, ax = plt.subplots(figsize=(6, 3.5))
         labels = [r["probe"] for r in three["rows"]]
         for split in ("held_out", "unseen"):
-            ax.plot(labels, [100 * r.get(split, {}).get("accuracy", 0) for r in three["rows"]], marker="o",
+            ax.plot(labels, [100 * r[split]["accuracy"] if r.get(split, {}).get("examples") else float("nan")
+                             for r in three["rows"]], marker="o",
                     label=f"accuracy, {'seen' if split == 'held_out' else 'unseen'}")
         ax.set_ylabel("%")
         ax.set_ylim(0, 100)

@@ -10,8 +10,6 @@ from ivfp_bt.cli.progress import progress_bar
 from ivfp_bt.cli.run_cmd import parse_sets
 from ivfp_bt.errors import UserError
 
-DEMO_TREE = Path(__file__).resolve().parents[2] / "trees" / "collect_demos.yaml"
-
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("collect", help="collect training data in the simulation (demos)",
@@ -28,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    "evaluation uses 1000 up, so keep below that)")
     p.add_argument("--per-bin", type=int, default=12, help="attempts per packed bin (default: 12)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: one per core)")
-    p.add_argument("--tree", default=str(DEMO_TREE), help="collection tree (default: trees/collect_demos.yaml)")
+    p.add_argument("--tree", default=None, help="collection tree (default: trees/collect_demos.yaml)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree, "
                    "e.g. probe_s=1.0")
     p.set_defaults(handler=handle)
@@ -37,12 +35,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     if args.n < 1 or args.per_bin < 1 or args.workers < 1:
         raise UserError("--n, --per-bin and --workers must be at least 1")
-    from ivfp_bt.training.collect import bin_specs, collect, summarise_runs
+    from ivfp_bt.training.collect import DEMO_TREE, bin_specs, collect, summarise_runs
     from ivfp_bt.tree.load import load_tree
 
     sets = parse_sets(args.set)
-    load_tree(args.tree, sets)   # a broken tree is reported before any worker starts
-    specs = bin_specs(args.tree, args.out, args.n, args.per_bin, args.seed, args.objects, sets, None)
+    tree = args.tree or str(DEMO_TREE)
+    load_tree(tree, sets)   # a broken tree is reported before any worker starts
+    specs = bin_specs(tree, args.out, args.n, args.per_bin, args.seed, args.objects, sets, None)
     with progress_bar() as progress:
         task = progress.add_task(f"collect {args.what}", total=args.n, info="")
 

@@ -53,6 +53,8 @@ def bin_specs(tree: str, out: Path, attempts: int, per_bin: int, first_seed: int
     return specs
 
 
+TREES = Path(__file__).resolve().parents[2] / "trees"
+DEMO_TREE = TREES / "collect_demos.yaml"
 DONE_MARK = "collected"    # written into a bin's run directory when its trial has ended
 
 

@@ -26,11 +26,11 @@ from ivfp_bt.models.grasp_policy import GraspPolicy, log_policy
 from ivfp_bt.models.losses import reinforce_loss
 from ivfp_bt.sidecar.dataset import find_runs
 from ivfp_bt.sidecar.store import RunStore
-from ivfp_bt.training.collect import bin_specs, collect
+from ivfp_bt.training.collect import TREES, bin_specs, collect
 from ivfp_bt.training.imitation import GraspExamples, batch, grasp_examples
 from ivfp_bt.training.optimiser_state import load_optimiser, save_optimiser
 
-COLLECT_TREE = Path(__file__).resolve().parents[2] / "trees" / "collect_rl.yaml"
+COLLECT_TREE = TREES / "collect_rl.yaml"
 
 
 @dataclass(frozen=True)

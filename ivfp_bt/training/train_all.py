@@ -10,11 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ivfp_bt.training.collect import bin_specs, collect
+from ivfp_bt.training.collect import DEMO_TREE, bin_specs, collect
 from ivfp_bt.training.pipeline import PRESETS, Track, make_classifier, make_policy, make_rl
 from ivfp_bt.training.reinforce import RLSettings
-
-DEMO_TREE = Path(__file__).resolve().parents[2] / "trees" / "collect_demos.yaml"
 
 
 def train_all(preset_name: str, out: Path, seed: int, workers: int, command: str, track: Track) -> dict[str, Any]:
