@@ -94,11 +94,9 @@ def make_classifier(data: list[Path], unseen: list[Path], out: Path, epochs: int
 
 def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, command: str,
             track: Track = no_track) -> dict[str, Any]:
-    from ivfp_bt.training.reinforce import checkpoint, train_rl
+    from ivfp_bt.training.reinforce import checkpoint, plot_history, rl_history, train_rl
     started = time.monotonic()
-    history: list[dict] = []
-    collecting = track("collect (rl)")
-    updating = track("rl iterations")
+    collecting, updating = track("collect (rl)"), track("rl iterations")
     picks = [0]
 
     def report(event: str, info: dict) -> None:
@@ -109,16 +107,19 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
             picks[0] += info["picks"]
             collecting(picks[0], settings.iterations * settings.batch, {})
         else:
-            history.append(info)
             updating(info["iteration"], settings.iterations, {k: v for k, v in info.items() if k != "iteration"})
 
     last = train_rl(policy, classifier, out, settings, report)
+    history = rl_history(out)
+    plot_history(history, out / "progress.png")
     for kept in sorted({*settings.keep, settings.iterations}):
         directory = checkpoint(out, kept)
         if directory.is_dir() and kept <= settings.iterations:
-            write_card(directory, f"Grasp policy (RL, {kept} iterations)", "The imitation policy improved by "
-                       "off-policy REINFORCE on grasps it collected itself with collect_rl.yaml, rewarded by the IVFP "
-                       "classifier (no oracle).", command, settings.seed,
+            write_card(directory, f"Grasp policy (RL, {kept} iterations)", "The imitation policy trained further by "
+                       "off-policy REINFORCE on grasps it sampled and collected itself with collect_rl.yaml, rewarded "
+                       "by the IVFP classifier (no oracle). Per iteration: the mean reward the robot saw, and the "
+                       "simulator's true success of the sampled grasps (never used for training).", command,
+                       settings.seed,
                        {"start policy": str(policy), "classifier": str(classifier), "iterations": kept,
                         "grasps per iteration": settings.batch, "replay iterations": settings.replay,
                         "learning rate": settings.lr, "importance weight clip": settings.clip},

@@ -124,6 +124,39 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
     return float(np.mean(losses)) if losses else 0.0
 
 
+def rl_history(out: Path) -> list[dict[str, float]]:
+    """Every finished iteration's figures, read back from its logged grasps (so a resumed run's
+    history is whole)."""
+    history = []
+    for data in sorted((out / "data").glob("iter_*")):
+        runs = sorted(p for p in data.glob("bin_*") if (p / "records.sqlite").is_file())
+        iteration = int(data.name.split("_")[1]) + 1
+        if runs and (out / "state.json").is_file() and \
+                iteration <= json.loads((out / "state.json").read_text())["iteration"]:
+            history.append({"iteration": iteration, **_iteration_stats(runs)})
+    return history
+
+
+def plot_history(history: list[dict[str, float]], path: Path) -> None:
+    """Mean reward and true success per iteration, with a 5-iteration running mean."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    x = [h["iteration"] for h in history]
+    for key, label in (("mean_reward", "mean IVFP reward (what the robot saw)"),
+                       ("true_success", "true success of sampled grasps (monitoring only)")):
+        y = np.array([h[key] for h in history])
+        line, = ax.plot(x, y, alpha=0.3)
+        smooth = np.convolve(y, np.ones(5) / 5, mode="valid") if len(y) >= 5 else y
+        ax.plot(x[len(x) - len(smooth):], smooth, color=line.get_color(), label=label)
+    ax.set_xlabel("iteration")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def _iteration_stats(run_dirs: list[Path]) -> dict[str, float]:
     """The iteration's mean reward (what the robot saw) and true success rate (the
     simulator's, for monitoring only; training never reads it)."""
