@@ -30,8 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     classifier.add_argument("--four-way", action="store_true", help="the failure-mode head instead of SUCCESS/FAIL")
     _fit(classifier, epochs=12, batch=16, lr=3e-4)
     rl = stages.add_parser("rl", help="off-policy REINFORCE with IVFP rewards (collects as it goes)")
-    rl.add_argument("--policy", type=Path, default=Path("models/grasp_policy"), help="policy to start from")
-    rl.add_argument("--classifier", type=Path, default=Path("models/ivfp_classifier"), help="reward classifier")
+    rl.add_argument("--policy", type=Path, default=Path("models/grasp_policy"), help="policy to start from (default: models/grasp_policy)")
+    rl.add_argument("--classifier", type=Path, default=Path("models/ivfp_classifier"), help="the classifier whose verdicts are the rewards (default: models/ivfp_classifier)")
     rl.add_argument("--out", type=Path, default=Path("runs/rl"), help="checkpoints and data (default: runs/rl); "
                     "an interrupted run resumes here")
     rl.add_argument("--iterations", type=int, default=50, help="collect-and-update rounds (default: 50)")
