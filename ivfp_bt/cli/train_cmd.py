@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     stages = p.add_subparsers(dest="stage", required=True, metavar="STAGE")
     policy = stages.add_parser("policy", help="imitation of demonstrated grasps")
     _data(policy, "models/grasp_policy")
-    _fit(policy, epochs=12, batch=16, lr=3e-4)
+    _fit(policy, epochs=20, batch=16, lr=3e-4)
     classifier = stages.add_parser("classifier", help="the IVFP classifier on labelled probe videos")
     _data(classifier, "models/ivfp_classifier")
     classifier.add_argument("--unseen", type=Path, nargs="*", default=[], help="run directories of unseen items, "
@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     classifier.add_argument("--probe-s", type=float, default=None, help="use only the first seconds of each probe")
     classifier.add_argument("--passive", action="store_true", help="train on passive observation probes instead")
     classifier.add_argument("--four-way", action="store_true", help="the failure-mode head instead of SUCCESS/FAIL")
-    _fit(classifier, epochs=12, batch=16, lr=3e-4)
+    _fit(classifier, epochs=25, batch=16, lr=3e-4)
     rl = stages.add_parser("rl", help="off-policy REINFORCE with IVFP rewards (collects as it goes)")
     rl.add_argument("--policy", type=Path, default=Path("models/grasp_policy"), help="policy to start from (default: models/grasp_policy)")
     rl.add_argument("--classifier", type=Path, default=Path("models/ivfp_classifier"), help="the classifier whose verdicts are the rewards (default: models/ivfp_classifier)")

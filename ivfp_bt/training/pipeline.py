@@ -44,7 +44,7 @@ class Preset:
 
 PRESETS = {
     # what models/ ships: sized for a 2-core CPU in about an hour and a half
-    "small": Preset(demos=1200, unseen_demos=240, policy_epochs=12, classifier_epochs=12, rl_iterations=50, rl_batch=16),
+    "small": Preset(demos=1200, unseen_demos=240, policy_epochs=20, classifier_epochs=25, rl_iterations=50, rl_batch=16),
     # the whole pipeline in a couple of minutes, to check it works (tests, a new machine)
     "tiny": Preset(demos=24, unseen_demos=6, policy_epochs=1, classifier_epochs=1, rl_iterations=1, rl_batch=4,
                    policy={"image_size": 64, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
@@ -65,8 +65,8 @@ def make_policy(data: list[Path], out: Path, epochs: int, batch: int, lr: float,
     write_card(out, "Grasp policy (imitation)", "A GraspPolicy (ivfp_bt/models/grasp_policy.py) trained by imitation "
                "of the simulated demonstrator's successful grasps. Held-out figures compare its most probable grasp "
                "with the demonstrated one on bins it never saw.", command, seed,
-               {"data": " ".join(map(str, data)), "run directories": len(runs), "successful demonstrations": len(examples), "epochs": epochs,
-                "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
+               {"data": " ".join(map(str, data)), "run directories": len(runs),
+                "successful demonstrations": len(examples), "epochs": epochs, "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
     return metrics
 
 
