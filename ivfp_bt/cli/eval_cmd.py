@@ -6,8 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+from ivfp_bt.cli.progress import progress_bar
 from ivfp_bt.cli.run_cmd import parse_sets
 from ivfp_bt.errors import UserError
 from ivfp_bt.evaluation.metrics import summarise
@@ -44,18 +43,17 @@ def handle(args: argparse.Namespace) -> int:
     for tree in args.trees:
         load_tree(tree, sets)   # every file checked before any trial starts
     rows = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[sr]}"),
-                  TimeElapsedColumn()) as progress:
+    with progress_bar() as progress:
         for tree in args.trees:
             specs = trial_specs(tree, args.trials, args.picks_per_trial, args.objects, args.out, args.seed, sets,
                                 scene)
-            task = progress.add_task(Path(tree).stem, total=len(specs), sr="")
+            task = progress.add_task(Path(tree).stem, total=len(specs), info="")
             finished = []
 
             def done(result, task=task, finished=finished):
                 finished.append(result)
                 m = summarise("", finished)
-                progress.update(task, advance=1, sr=f"SR {100 * m.success_rate:.0f}% of {m.picks} picks")
+                progress.update(task, advance=1, info=f"SR {100 * m.success_rate:.0f}% of {m.picks} picks")
 
             rows.append(summarise(Path(tree).stem, run_trials(specs, args.workers, done)))
     args.out.mkdir(parents=True, exist_ok=True)
