@@ -9,7 +9,8 @@ and a label for the classifier).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,26 @@ def find_runs(paths: Iterable[str | Path]) -> list[Path]:
 def _runs_under(path: Path) -> list[Path]:
     children = [child for child in sorted(path.iterdir()) if (child / "records.sqlite").is_file()]
     return children or sorted(p.parent for p in path.rglob("records.sqlite"))
+
+
+@contextmanager
+def chosen_attempts(run_dirs: Iterable[str | Path], choose: Callable[[dict], Any]
+                    ) -> Iterator[list[tuple[RunStore, int, dict, Any]]]:
+    """(store, attempt, record, what ``choose`` said) for each logged attempt ``choose`` says
+    something other than None of; the stores stay open inside the ``with`` to read arrays."""
+    stores = [RunStore(run) for run in run_dirs]
+    try:
+        chosen = []
+        for store in stores:
+            for attempt in store.ids():
+                record = store.record(attempt)
+                value = choose(record)
+                if value is not None:
+                    chosen.append((store, attempt, record, value))
+        yield chosen
+    finally:
+        for store in stores:
+            store.close()
 
 
 class AttemptDataset(torch.utils.data.Dataset):

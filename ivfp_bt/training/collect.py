@@ -19,6 +19,10 @@ from pathlib import Path
 from ivfp_bt.evaluation.trials import TrialResult, TrialSpec, run_trials
 from ivfp_bt.sidecar.store import RunStore
 
+TREES = Path(__file__).resolve().parents[2] / "trees"
+DEMO_TREE = TREES / "collect_demos.yaml"
+DONE_MARK = "collected"    # written into a bin's run directory when its trial has ended
+
 
 @dataclass
 class CollectionSummary:
@@ -53,11 +57,6 @@ def bin_specs(tree: str, out: Path, attempts: int, per_bin: int, first_seed: int
     return specs
 
 
-TREES = Path(__file__).resolve().parents[2] / "trees"
-DEMO_TREE = TREES / "collect_demos.yaml"
-DONE_MARK = "collected"    # written into a bin's run directory when its trial has ended
-
-
 def _finished(spec: TrialSpec) -> bool:
     """A bin whose trial ended (it may have run out of items to order before ``picks``)."""
     return (Path(spec.record_dir) / DONE_MARK).is_file()
@@ -69,7 +68,7 @@ def _mark(result: TrialResult) -> None:
 
 def collect(specs: list[TrialSpec], workers: int,
             done: Callable[[TrialResult | None, TrialSpec], None] = lambda result, spec: None,
-            pool: Executor | None = None) -> list[TrialSpec]:
+            pool: Executor | None = None) -> None:
     """Run the bins not yet collected; ``done`` hears of each bin as it is finished or skipped."""
     todo = []
     for spec in specs:
@@ -87,7 +86,6 @@ def collect(specs: list[TrialSpec], workers: int,
         _mark(result)
         done(result, result.spec)
     run_trials(todo, workers, finished, pool)
-    return specs
 
 
 def summarise_runs(run_dirs: list[Path]) -> CollectionSummary:

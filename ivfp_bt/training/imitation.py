@@ -19,7 +19,7 @@ from ivfp_bt.errors import UserError
 from ivfp_bt.models.grasp_policy import GraspPolicy, GraspPolicyConfig, log_policy
 from ivfp_bt.models.losses import imitation_loss
 from ivfp_bt.models.policy_io import policy_input
-from ivfp_bt.sidecar.store import RunStore
+from ivfp_bt.sidecar.dataset import chosen_attempts
 from ivfp_bt.training.optimise import fit, shuffled, split_by_run
 
 
@@ -52,32 +52,23 @@ def demonstrated_success(record: dict) -> float | None:
 def grasp_examples(run_dirs: list[Path], config: GraspPolicyConfig, reward_of: Callable[[dict], float | None],
                    report: Callable[[int, int], None] = lambda done, total: None) -> GraspExamples:
     """The logged grasps that ``reward_of`` gives a reward (None: leave out), read into memory."""
-    chosen: list[tuple[RunStore, int, dict, float]] = []
-    stores = [RunStore(run) for run in run_dirs]
-    for store in stores:
-        for attempt in store.ids():
-            record = store.record(attempt)
-            reward = reward_of(record) if "grasp" in record else None
-            if reward is not None:
-                chosen.append((store, attempt, record, reward))
-    size = config.image_size
-    n = len(chosen)
-    inputs, masks = torch.zeros(n, 4, size, size, dtype=torch.float16), torch.zeros(n, size, size, dtype=torch.bool)
-    widths, pixels = torch.zeros(n, dtype=torch.long), torch.zeros(n, 2)
-    rewards, probabilities = torch.zeros(n), torch.ones(n)
-    for i, (store, attempt, record, reward) in enumerate(chosen):
-        arrays = store.arrays(attempt, ("rgb", "mask"))
-        x, mask, box = policy_input(arrays["rgb"], arrays["mask"], size)
-        inputs[i], masks[i] = x.half(), mask
-        grasp = record["grasp"]
-        widths[i] = width_index(grasp["width"], config)
-        pixels[i] = torch.tensor(_on_mask(mask, *box.to_input(grasp["u"], grasp["v"])), dtype=torch.float32)
-        rewards[i] = reward
-        probabilities[i] = float(grasp.get("probability") or 1.0)
-        report(i + 1, n)
-    runs = [str(store.dir) for store, _, _, _ in chosen]
-    for store in stores:
-        store.close()
+    with chosen_attempts(run_dirs, lambda record: reward_of(record) if "grasp" in record else None) as chosen:
+        size, n = config.image_size, len(chosen)
+        inputs = torch.zeros(n, 4, size, size, dtype=torch.float16)
+        masks = torch.zeros(n, size, size, dtype=torch.bool)
+        widths, pixels = torch.zeros(n, dtype=torch.long), torch.zeros(n, 2)
+        rewards, probabilities = torch.zeros(n), torch.ones(n)
+        for i, (store, attempt, record, reward) in enumerate(chosen):
+            arrays = store.arrays(attempt, ("rgb", "mask"))
+            x, mask, box = policy_input(arrays["rgb"], arrays["mask"], size)
+            inputs[i], masks[i] = x.half(), mask
+            grasp = record["grasp"]
+            widths[i] = width_index(grasp["width"], config)
+            pixels[i] = torch.tensor(_on_mask(mask, *box.to_input(grasp["u"], grasp["v"])), dtype=torch.float32)
+            rewards[i] = reward
+            probabilities[i] = float(grasp.get("probability") or 1.0)
+            report(i + 1, n)
+        runs = [str(store.dir) for store, _, _, _ in chosen]
     return GraspExamples(inputs, masks, widths, pixels, runs, rewards, probabilities)
 
 

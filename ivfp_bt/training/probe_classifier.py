@@ -5,7 +5,8 @@ outnumber failures in demonstrations, so each epoch keeps every failure and as m
 drawn successes (the paper undersamples successes). Scores are against the simulator's ground
 truth where it was logged (else the label), with SUCCESS as the positive class: precision is
 how often a grasp the classifier passes really holds, the figure that decides what gets
-extracted. Videos are mirrored left-right at random while training. ``probe_s`` cuts each video to its first seconds (Table III).
+extracted. Videos are mirrored left-right at random while training. ``probe_s`` cuts each
+video to its first seconds (Table III).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from transformers import VideoMAEConfig, VideoMAEForVideoClassification
 
 from ivfp_bt.errors import UserError
 from ivfp_bt.models.ivfp_classifier import build_classifier, label_index, success_probability, video_tensor
-from ivfp_bt.sidecar.store import RunStore
+from ivfp_bt.sidecar.dataset import chosen_attempts
 from ivfp_bt.training.optimise import fit, split_by_run
 
 
@@ -39,30 +40,25 @@ class VideoExamples:
 def video_examples(run_dirs: list[Path], config: VideoMAEConfig, probe_s: float | None = None,
                    passive: bool = False, report: Callable[[int, int], None] = lambda done, total: None) -> VideoExamples:
     """Every labelled probe (active, or ``passive`` ones) as classifier input."""
-    chosen = []
-    stores = [RunStore(run) for run in run_dirs]
-    for store in stores:
-        for attempt in store.ids():
-            record = store.record(attempt)
-            if record.get("label") is not None and "probe_duration" in record and \
-                    bool(record.get("probe_passive")) == passive:
-                chosen.append((store, attempt, record))
-    n, t, s = len(chosen), config.num_frames, config.image_size
-    videos = torch.zeros(n, t, 3, s, s, dtype=torch.float16)
-    targets, truth = torch.zeros(n, dtype=torch.long), torch.zeros(n, dtype=torch.bool)
-    for i, (store, attempt, record) in enumerate(chosen):
-        arrays = store.arrays(attempt, ("probe_video", "probe_times"))
-        video = arrays["probe_video"]
-        if probe_s is not None:
-            times = arrays["probe_times"] - arrays["probe_times"][0]
-            video = video[: max(1, int(np.searchsorted(times, probe_s + 1e-6, side="right")))]
-        videos[i] = video_tensor(video, config).half()
-        targets[i] = label_index(record["label"], config)
-        truth[i] = (record.get("foreseen_outcome") or record.get("outcome") or record["label"]) == "success"
-        report(i + 1, n)
-    runs = [str(store.dir) for store, _, _ in chosen]
-    for store in stores:
-        store.close()
+    def labelled_probe(record: dict) -> bool | None:
+        return True if record.get("label") is not None and "probe_duration" in record and \
+            bool(record.get("probe_passive")) == passive else None
+
+    with chosen_attempts(run_dirs, labelled_probe) as chosen:
+        n, t, s = len(chosen), config.num_frames, config.image_size
+        videos = torch.zeros(n, t, 3, s, s, dtype=torch.float16)
+        targets, truth = torch.zeros(n, dtype=torch.long), torch.zeros(n, dtype=torch.bool)
+        for i, (store, attempt, record, _) in enumerate(chosen):
+            arrays = store.arrays(attempt, ("probe_video", "probe_times"))
+            video = arrays["probe_video"]
+            if probe_s is not None:
+                times = arrays["probe_times"] - arrays["probe_times"][0]
+                video = video[: max(1, int(np.searchsorted(times, probe_s + 1e-6, side="right")))]
+            videos[i] = video_tensor(video, config).half()
+            targets[i] = label_index(record["label"], config)
+            truth[i] = (record.get("foreseen_outcome") or record.get("outcome") or record["label"]) == "success"
+            report(i + 1, n)
+        runs = [str(store.dir) for store, _, _, _ in chosen]
     return VideoExamples(videos, targets, truth, runs)
 
 
