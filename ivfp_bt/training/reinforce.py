@@ -127,12 +127,13 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
 def rl_history(out: Path) -> list[dict[str, float]]:
     """Every finished iteration's figures, read back from its logged grasps (so a resumed run's
     history is whole)."""
+    state = out / "state.json"
+    finished = json.loads(state.read_text())["iteration"] if state.is_file() else 0
     history = []
     for data in sorted((out / "data").glob("iter_*")):
         runs = sorted(p for p in data.glob("bin_*") if (p / "records.sqlite").is_file())
         iteration = int(data.name.split("_")[1]) + 1
-        if runs and (out / "state.json").is_file() and \
-                iteration <= json.loads((out / "state.json").read_text())["iteration"]:
+        if runs and iteration <= finished:
             history.append({"iteration": iteration, **_iteration_stats(runs)})
     return history
 
