@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import py_trees
 
+from ivfp_bt.display.shape import tree_nodes
 from ivfp_bt.display.tree_log import TreeLog
 from ivfp_bt.robot import Robot, open_robot
 from ivfp_bt.sidecar.recorder import SidecarRecorder
@@ -47,6 +48,7 @@ class RunOptions:
     setup_timeout_s: float = 60.0
     record_dir: str | None = None
     meta: dict | None = None        # stored with the run's records
+    realtime: bool = False          # with a robot, wait out each tick period in wall time (for people watching)
 
 
 @dataclass
@@ -77,8 +79,12 @@ class Executive:
     """Runs one loaded tree with the options given."""
 
     def __init__(self, loaded: LoadedTree, options: RunOptions, write: Callable[[str], None] = print,
-                 robot_factory: Callable[[str, int | None], Robot] = open_robot):
+                 robot_factory: Callable[[str, int | None], Robot] = open_robot,
+                 watcher: Any = None, operator: Any = None):
+        """``watcher`` (the web page's feed) hears ``ticked(tree, summary)`` after every tick and
+        ``ended(summary)``; ``operator`` (a person at the page) demonstrates and labels."""
         self.loaded = loaded
+        self.watcher, self.operator = watcher, operator
         self.options = options
         self.write = write
         self.robot_factory = robot_factory
@@ -107,6 +113,8 @@ class Executive:
                 handlers = [self._count_picks]
                 if self.options.tree_log:
                     handlers.insert(0, TreeLog(self.tree, self.write))
+                if self.watcher is not None:
+                    handlers.append(lambda tree: self.watcher.ticked(tree, self.summary))
                 self._tick(lambda tree: [handler(tree) for handler in handlers])
         except KeyboardInterrupt:
             self.summary.stopped = "interrupted"
@@ -116,6 +124,8 @@ class Executive:
         finally:
             self._stop_safely()
             self.summary.wall_s = time.monotonic() - started
+            if self.watcher is not None:
+                self.watcher.ended(self.summary)
         return self.summary
 
     def _tick(self, post_tick: Callable[[py_trees.trees.BehaviourTree], Any]) -> None:
@@ -139,6 +149,8 @@ class Executive:
             self.summary.compute_s += time.monotonic() - started
             if not self.tree.interrupt_tick_tocking:
                 self.robot.sync(period)
+                if self.options.realtime:
+                    time.sleep(max(0.0, period - (time.monotonic() - started)))
 
     def _resources(self) -> dict[str, Any]:
         seed = self.options.seed
@@ -153,6 +165,9 @@ class Executive:
             if self.work_cell is not None:
                 from ivfp_bt.sim.demonstrator import SimDemonstrator
                 resources["demonstrator"] = SimDemonstrator(self.work_cell, rng)
+            if self.operator is not None:
+                self.operator.attach(self.robot.workspace)
+                resources.update(demonstrator=self.operator, labeller=self.operator)
         return resources
 
     def _labeller(self, rng: np.random.Generator) -> Any:
@@ -164,7 +179,8 @@ class Executive:
 
     def _open_recorder(self, clock: Callable[[], float]) -> None:
         store = RunStore(self.options.record_dir, {"tree": self.loaded.file, "seed": self.options.seed,
-                                                   "robot": self.options.robot, **(self.options.meta or {})})
+                                                   "robot": self.options.robot, "tree_nodes": tree_nodes(self.tree.root),
+                                                   **(self.options.meta or {})})
         self.recorder = SidecarRecorder(BackgroundWriter(store), clock, self.work_cell)
         self.tree.visitors.append(self.recorder)
 

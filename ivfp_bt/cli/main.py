@@ -11,11 +11,12 @@ import logging
 import sys
 
 from ivfp_bt import __version__
-from ivfp_bt.cli import (behaviours_cmd, calibrate_cmd, collect_cmd, eval_cmd, export_cmd, run_cmd, show_cmd,
-                         sim_cmd, train_cmd, validate_cmd)
+from ivfp_bt.cli import (behaviours_cmd, calibrate_cmd, collect_cmd, eval_cmd, export_cmd, run_cmd, serve_cmd,
+                         show_cmd, sim_cmd, train_cmd, validate_cmd)
 from ivfp_bt.errors import TreeFileError, UserError
 
-COMMANDS = (run_cmd, eval_cmd, collect_cmd, train_cmd, export_cmd, validate_cmd, show_cmd, behaviours_cmd, sim_cmd, calibrate_cmd)
+COMMANDS = (run_cmd, serve_cmd, eval_cmd, collect_cmd, train_cmd, export_cmd, validate_cmd, show_cmd, behaviours_cmd,
+            sim_cmd, calibrate_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

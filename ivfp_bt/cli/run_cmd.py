@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
+from ivfp_bt.cli.serve_cmd import add_serve_arguments, serve_options
 from ivfp_bt.errors import UserError
 from ivfp_bt.robot import KNOWN
-from ivfp_bt.runner import Executive, RunOptions
-from ivfp_bt.tree.load import load_tree
+from ivfp_bt.runner import Executive, RunOptions, RunSummary
+from ivfp_bt.tree.load import LoadedTree, load_tree
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,6 +27,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--record", metavar="RUN_DIR", default=None,
                    help="log every pick attempt to RUN_DIR with the sidecar (resumes a run directory that exists)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree file")
+    web = p.add_argument_group("web page", "watch the run live in a browser (statuses, blackboard, images, probe "
+                               "video, probabilities); with a robot the run then keeps to real time")
+    web.add_argument("--serve", action="store_true", help="serve the page while the run goes on")
+    web.add_argument("--teleop", action="store_true",
+                     help="a person at the page demonstrates each grasp and labels each probe (implies --serve)")
+    web.add_argument("--keep-serving", action="store_true", help="keep the page up after the run, until Ctrl-C")
+    add_serve_arguments(web)
     p.set_defaults(handler=handle)
 
 
@@ -50,9 +59,46 @@ def handle(args: argparse.Namespace) -> int:
     if args.tick_hz < 0:
         raise UserError("--tick-hz must be 0 or more")
     loaded = load_tree(args.tree, parse_sets(args.set))
+    serving = args.serve or args.teleop or args.keep_serving
     options = RunOptions(picks=args.picks, tick_hz=args.tick_hz, seed=args.seed, robot=args.robot,
-                         tree_log=args.tree_log, record_dir=args.record)
-    summary = Executive(loaded, options).run()
+                         tree_log=args.tree_log, record_dir=args.record, realtime=serving)
+    if serving:
+        summary = _run_served(args, loaded, options)
+    else:
+        summary = Executive(loaded, options).run()
+    return _report(args, summary)
+
+
+def _run_served(args: argparse.Namespace, loaded: LoadedTree, options: RunOptions) -> RunSummary:
+    from ivfp_bt.web.hub import LiveHub
+    from ivfp_bt.web.live_feed import LiveFeed
+    from ivfp_bt.web.server import WebServer
+    from ivfp_bt.web.teleop import TeleopOperator
+
+    hub = LiveHub()
+    if args.teleop:
+        hub.operator = TeleopOperator(notify=hub.publish)
+    server = WebServer(serve_options(args), hub)
+    print(f"watch the run at {server.start()}", flush=True)
+    try:
+        summary = Executive(loaded, options, watcher=LiveFeed(hub, loaded.root, loaded.file),
+                            operator=hub.operator).run()
+        if args.keep_serving and summary.stopped != "interrupted":
+            print(f"{summary.line()}\nthe page stays up at {server.url} until Ctrl-C", flush=True)
+            _wait_for_interrupt()
+    finally:
+        server.stop()
+    return summary
+
+
+def _wait_for_interrupt() -> None:
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+
+
+def _report(args: argparse.Namespace, summary: RunSummary) -> int:
     if isinstance(summary.fault_error, UserError) and summary.ticks == 0:
         raise summary.fault_error   # refused at setup: the one line says it all
     print(summary.line())

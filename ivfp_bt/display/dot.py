@@ -8,6 +8,7 @@ import subprocess
 from py_trees.behaviour import Behaviour
 
 from ivfp_bt.display.describe import kind, settings, type_name
+from ivfp_bt.display.shape import preorder
 from ivfp_bt.errors import UserError
 
 # Shapes and colours follow py_trees' own dot rendering, so the pictures look familiar.
@@ -29,24 +30,18 @@ def tree_dot(root: Behaviour, title: str = "tree") -> str:
     lines = [f'digraph "{_escape(title)}" {{', "  graph [ordering=out, fontname=Helvetica];",
              "  node [style=filled, fontname=Helvetica, fontsize=11];"]
     ids: dict[object, str] = {}
-    for index, node in enumerate(_preorder(root)):
+    for index, node in enumerate(preorder(root)):
         ids[node.id] = f"n{index}"
         shape, colour = _STYLE[kind(node)]
         rows = [node.name] if node.name != type_name(node) else []
         rows += [type_name(node), *settings(node)]
         label = '"' + "\\n".join(_escape(row) for row in rows) + '"'
         lines.append(f"  {ids[node.id]} [label={label}, shape={shape}, fillcolor={colour}];")
-    for node in _preorder(root):
+    for node in preorder(root):
         for child in node.children:
             lines.append(f"  {ids[node.id]} -> {ids[child.id]};")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _preorder(node: Behaviour):
-    yield node
-    for child in node.children:
-        yield from _preorder(child)
 
 
 def render(dot_source: str, fmt: str) -> bytes:

@@ -22,6 +22,8 @@ OPEN = 0.10
 RELEASE_RISE = 0.02
 OPEN_EFFORT = 60.0          # a finger pressed against a neighbour stops opening there, and that is fine
 PROBE = (("lift", 0.04, 0.2), ("arm", -0.03, 0.5), ("arm", 0.01, 0.0), ("lift", -0.04, 0.0))
+REACH_DEPTH = 0.03          # how far past the seen surface the fingers reach (ExecuteGrasp's default)
+BELOW_TOP = 0.025           # least distance of the fingertips' centre below the item's top (its default)
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,8 @@ class Plan:
     stages: list[Stage] = field(default_factory=list)
 
 
-def grasp_tool_point(surface: np.ndarray, depth: float, top: float | None = None,
-                     below_top: float = 0.025) -> np.ndarray:
+def grasp_tool_point(surface: np.ndarray, depth: float = REACH_DEPTH, top: float | None = None,
+                     below_top: float = BELOW_TOP) -> np.ndarray:
     """Where the tool point goes for a horizontal grasp into the bin at a surface point:
     ``depth`` metres past it, into the bin (the arm reaches along base -y), and at least
     ``below_top`` under the item's top so that the fingertip pads (4.4 cm tall) cover it

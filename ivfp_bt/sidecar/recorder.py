@@ -13,6 +13,7 @@ from typing import Any
 
 import py_trees
 
+from ivfp_bt.display.shape import node_path
 from ivfp_bt.sidecar.attempt_builder import AttemptBuilder
 from ivfp_bt.sidecar.writer import BackgroundWriter
 
@@ -49,7 +50,7 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
             if starts_attempt and self._last.get(behaviour.id) is not Status.RUNNING:
                 self._grasp_started = self.clock()   # the attempt began when its grasp did
             self._last[behaviour.id] = status
-            self.pending.append((self.tick, self.clock(), _path(behaviour), status.value))
+            self.pending.append((self.tick, self.clock(), node_path(behaviour), status.value))
         record = getattr(behaviour, "record", None)
         if status not in FINISHED or record is None:
             return
@@ -85,12 +86,3 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
     def close(self) -> None:
         self._close()
         self.writer.close()
-
-
-def _path(behaviour: py_trees.behaviour.Behaviour) -> str:
-    names = []
-    node = behaviour
-    while node is not None:
-        names.append(node.name)
-        node = node.parent
-    return "/".join(reversed(names))

@@ -9,7 +9,7 @@ from py_trees.ports import NoDataAvailable, PortInformation
 from ivfp_bt.behaviours.pick.plan_leaf import PlanLeaf
 from ivfp_bt.params import Param
 from ivfp_bt.pick.candidates import NoTarget, target_top
-from ivfp_bt.pick.motion_plan import Plan, grasp_plan, grasp_tool_point
+from ivfp_bt.pick.motion_plan import BELOW_TOP, REACH_DEPTH, Plan, grasp_plan, grasp_tool_point
 
 Status = py_trees.common.Status
 
@@ -18,8 +18,8 @@ class ExecuteGrasp(PlanLeaf):
     """Grasp at `grasp` (a candidate from NextCandidate); FAILURE if it is outside the workspace or a motion fails."""
 
     PARAMS = {
-        "depth": Param(float, 0.03, "how far past the seen surface the fingers reach, metres", min=0.0, max=0.10),
-        "below_top": Param(float, 0.025, "least distance below the item's top for the fingertips' centre, metres",
+        "depth": Param(float, REACH_DEPTH, "how far past the seen surface the fingers reach, metres", min=0.0, max=0.10),
+        "below_top": Param(float, BELOW_TOP, "least distance below the item's top for the fingertips' centre, metres",
                            min=0.0, max=0.10),
     }
     INPUT_PORTS = {"grasp": PortInformation(object, required=True, description="the GraspCandidate to execute"),

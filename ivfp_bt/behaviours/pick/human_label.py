@@ -12,7 +12,11 @@ Status = py_trees.common.Status
 
 
 class HumanLabel(Leaf):
-    """Ask the labeller for the grasp's outcome into `label`; SUCCESS if it says success, else FAILURE."""
+    """Ask the labeller for the grasp's outcome into `label`; SUCCESS if it says success, else FAILURE.
+
+    A person at the web page may answer later (the leaf is RUNNING until then) or say
+    "ignore": the attempt is then logged without a label, so no training uses it.
+    """
 
     PARAMS = {"accuracy": Param(float, 0.96, "the simulated labeller's accuracy (the paper's IVFP labels: 96%); "
                                 "a person on the robot ignores it", min=0.0, max=1.0)}
@@ -24,7 +28,18 @@ class HumanLabel(Leaf):
 
     def update(self) -> Status:
         label = self.labeller.label(self.accuracy)
+        if label is None:
+            self.feedback_message = "waiting for a label"
+            return Status.RUNNING
+        self.feedback_message = label
+        if label == "ignore":
+            self.record = {"label": None, "ignored": True}
+            return Status.FAILURE
         self._set_output("label", label)
         self.record = {"label": label, "reward": 1.0 if label == "success" else -1.0, "reward_source": "label"}
-        self.feedback_message = label
         return Status.SUCCESS if label == "success" else Status.FAILURE
+
+    def terminate(self, new_status: Status) -> None:
+        labeller = getattr(self, "labeller", None)
+        if new_status == Status.INVALID and hasattr(labeller, "cancel"):
+            labeller.cancel("label")

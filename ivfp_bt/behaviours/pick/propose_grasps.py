@@ -41,11 +41,17 @@ class ProposeGrasps(Leaf):
             self.policy = shared_policy(self.model)    # a missing model is a UserError here, before any motion
         self.demonstrator = resources.get("demonstrator")
         if self.strategy == "demonstrator" and self.demonstrator is None:
-            raise UserError(f"leaf {self.name!r}: on the robot, demonstrations come from a person at the teleop "
-                            "web page, which is not part of this version yet")
+            raise UserError(f"leaf {self.name!r}: on the robot, demonstrations come from a person at the web "
+                            "page: run with --teleop")
 
     def initialise(self) -> None:
         self.record = {}
+        self.demonstrated: list = []
+
+    def terminate(self, new_status: Status) -> None:
+        demonstrator = getattr(self, "demonstrator", None)
+        if new_status == Status.INVALID and self.strategy == "demonstrator" and hasattr(demonstrator, "cancel"):
+            demonstrator.cancel("grasp")
 
     def update(self) -> Status:
         try:
@@ -61,7 +67,10 @@ class ProposeGrasps(Leaf):
             elif self.strategy == "policy":
                 found = policy_candidates(self.policy, frame, self.count, self.rng if self.sample else None)
             else:
-                found = [self.demonstrator.demonstrate(frame) for _ in range(self.count)]
+                found = self._demonstrations(frame)
+                if found is None:
+                    self.feedback_message = "waiting for a demonstration"
+                    return Status.RUNNING
         except NoTarget as error:
             self.feedback_message = str(error)
             self.record = {"failure": f"{self.name}: {error}"}
@@ -70,3 +79,12 @@ class ProposeGrasps(Leaf):
         self.record = {"candidates": [c.to_record() for c in found], "strategy": self.strategy}
         self.feedback_message = f"{len(found)} candidate(s)"
         return Status.SUCCESS
+
+    def _demonstrations(self, frame: Any) -> list | None:
+        """``count`` demonstrated grasps, or None while a person is still giving them."""
+        while len(self.demonstrated) < self.count:
+            grasp = self.demonstrator.demonstrate(frame)
+            if grasp is None:
+                return None
+            self.demonstrated.append(grasp)
+        return self.demonstrated
