@@ -20,7 +20,7 @@ from ivfp_bt.pick.candidates import GraspCandidate
 from ivfp_bt.robot.interface import RGBDFrame, TimedFrame
 from ivfp_bt.web.blackboard_view import blackboard_view
 from ivfp_bt.web.hub import LiveHub
-from ivfp_bt.web.pictures import as_dicts, filmstrip, head_picture, jpeg
+from ivfp_bt.web.pictures import as_dicts, filmstrip, head_picture, jpeg, target_hint
 
 PROBABILITY_FIELDS = ("classifier_p_success", "monitor_p_failure")   # numbers leaves log that the page plots
 HOUR_S = 3600.0
@@ -84,7 +84,8 @@ class LiveFeed:
             chosen = as_dicts([grasp])[0] if grasp is not None else None
             picture = head_picture(frame.color, frame.target_mask, as_dicts(candidates or []), chosen)
             height, width = frame.depth.shape
-            self.hub.put_picture("head", jpeg(picture), width=width, height=height)
+            self.hub.put_picture("head", jpeg(picture), width=width, height=height,
+                                 target=target_hint(frame.target_mask))
         if video is not None and self._changed("probe", (id(video), len(video))):
             strip = filmstrip(np.stack([f.image for f in video]))
             seconds = video[-1].time - video[0].time

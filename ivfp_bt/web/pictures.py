@@ -30,12 +30,21 @@ def head_picture(rgb: np.ndarray, mask: np.ndarray | None, candidates: Sequence[
     picture = np.ascontiguousarray(rgb.copy())
     if mask is not None and mask.any():
         contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        cv2.drawContours(picture, contours, -1, TARGET, 1, cv2.LINE_AA)
+        cv2.drawContours(picture, contours, -1, TARGET, 2, cv2.LINE_AA)
     for rank, candidate in enumerate(candidates):
         cv2.circle(picture, (int(candidate["u"]), int(candidate["v"])), max(2, 5 - rank), CANDIDATE, -1, cv2.LINE_AA)
     if chosen is not None:
         cv2.drawMarker(picture, (int(chosen["u"]), int(chosen["v"])), CHOSEN, cv2.MARKER_CROSS, 14, 2, cv2.LINE_AA)
     return picture
+
+
+def target_hint(mask: np.ndarray | None) -> list[int] | None:
+    """A pixel on the target (the one nearest its centroid), where a click surely lands on it."""
+    if mask is None or not mask.any():
+        return None
+    rows, cols = np.nonzero(mask)
+    nearest = int(np.argmin((rows - rows.mean()) ** 2 + (cols - cols.mean()) ** 2))
+    return [int(cols[nearest]), int(rows[nearest])]
 
 
 def filmstrip(frames: np.ndarray) -> np.ndarray:

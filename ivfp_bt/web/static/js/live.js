@@ -49,6 +49,7 @@ export class Live {
       case "head":
         this.head.src = withToken(`/api/live/head.jpg?v=${m.version}`);
         this.head.dataset.version = m.version;
+        this.head.dataset.target = m.target ? m.target.join(",") : "";
         this.teleop.imageSize(m.width, m.height);
         break;
       case "probe":

@@ -7,6 +7,15 @@ import {TreeView} from "./tree_view.js";
 
 const FINISHED = ["SUCCESS", "FAILURE"];
 
+function shown(key, value) {
+  if (key === "grasp" && value) return `(${value.u}, ${value.v}), width ${(100 * value.width).toFixed(1)} cm`;
+  if (typeof value === "number") return +value.toFixed(3);
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    return Object.entries(value).map(([k, v]) => `${k} ${typeof v === "number" ? v.toFixed(2) : v}`).join(", ");
+  }
+  return value;
+}
+
 export class Replay {
   constructor() {
     this.tree = new TreeView(document.getElementById("replay-tree"));
@@ -71,7 +80,7 @@ export class Replay {
     const fields = ["label", "outcome", "foreseen_outcome", "reward", "reward_source", "classifier_p_success",
                     "pick_result", "grasp", "durations"];
     fillTable(document.getElementById("attempt-fields"),
-              fields.filter(key => record[key] !== undefined).map(key => [key, record[key]]));
+              fields.filter(key => record[key] !== undefined).map(key => [key, shown(key, record[key])]));
     document.getElementById("replay-head").src = withToken(`/api/attempt/head.jpg?run=${run}&id=${attempt}`);
     const probe = await fetch(withToken(`/api/attempt/probe.jpg?run=${run}&id=${attempt}`));
     const frames = probe.ok ? +probe.headers.get("X-Frames") : 0;
