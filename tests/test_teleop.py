@@ -34,7 +34,7 @@ def test_a_click_on_the_target_becomes_a_grasp_with_the_chosen_width(scene):
 
 
 def test_a_click_on_the_targets_edge_snaps_onto_it(scene):
-    robot, frame, (u, v) = scene
+    robot, frame, (_, v) = scene
     cols = np.nonzero(frame.target_mask[v])[0]
     grasp = grasp_from_click(frame, cols.max() + 3, v, 0.05, robot.workspace)
     assert frame.target_mask[grasp.v, grasp.u]

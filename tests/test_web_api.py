@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from ivfp_bt.sidecar.store import Attempt, RunStore
 from ivfp_bt.web.app import create_app
@@ -133,9 +134,9 @@ def test_with_a_token_requests_without_it_are_refused():
     assert client.get("/api/runs", params={"token": "wrong"}).status_code == 401
     assert client.get("/api/runs", params={"token": "s3cret"}).status_code == 200
     assert client.get("/api/runs", headers={"Authorization": "Bearer s3cret"}).status_code == 200
-    with pytest.raises(Exception):
-        with client.websocket_connect("/ws") as socket:
-            socket.receive_json()
+    with pytest.raises(WebSocketDisconnect) as refused_socket, client.websocket_connect("/ws"):
+        pass
+    assert refused_socket.value.code == 4401
     with client.websocket_connect("/ws?token=s3cret") as socket:
         assert socket.receive_json()["type"] == "tree"
 

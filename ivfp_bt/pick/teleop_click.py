@@ -7,8 +7,15 @@ from __future__ import annotations
 import numpy as np
 
 from ivfp_bt.errors import UserError
-from ivfp_bt.pick.candidates import MAX_WIDTH, MIN_WIDTH, GraspCandidate, NoTarget, candidate_at, target_pixels, \
-    target_top
+from ivfp_bt.pick.candidates import (
+    MAX_WIDTH,
+    MIN_WIDTH,
+    GraspCandidate,
+    NoTarget,
+    candidate_at,
+    target_pixels,
+    target_top,
+)
 from ivfp_bt.pick.motion_plan import grasp_tool_point
 from ivfp_bt.robot.interface import RGBDFrame
 from ivfp_bt.robot.limits import Workspace

@@ -12,7 +12,6 @@ With a token, every ``/api`` and ``/ws`` request must carry it (``?token=`` or a
 from __future__ import annotations
 
 import hmac
-import json
 from pathlib import Path
 from typing import Any
 
@@ -142,17 +141,15 @@ class TokenGate:
         self.app, self.token = app, token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] in ("http", "websocket") and (path.startswith("/api") or path.startswith("/ws")):
-            if not self._allowed(scope):
-                if scope["type"] == "websocket":
-                    await send({"type": "websocket.close", "code": 4401, "reason": "a token is required"})
-                    return
-                response = JSONResponse({"error": "this server requires a token: add ?token=... to the address"},
-                                        status_code=401)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        guarded = scope["type"] in ("http", "websocket") and scope.get("path", "").startswith(("/api", "/ws"))
+        if not guarded or self._allowed(scope):
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 4401, "reason": "a token is required"})
+        else:
+            response = JSONResponse({"error": "this server requires a token: add ?token=... to the address"},
+                                    status_code=401)
+            await response(scope, receive, send)
 
     def _allowed(self, scope: Scope) -> bool:
         from urllib.parse import parse_qs
