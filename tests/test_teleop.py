@@ -8,10 +8,10 @@ import py_trees
 import pytest
 
 from ivfp_bt.behaviours.pick import HumanLabel, ProposeGrasps
+from ivfp_bt.pick.candidates import centroid_candidates
 from ivfp_bt.pick.teleop_click import ClickRefused, grasp_from_click
 from ivfp_bt.robot.limits import Workspace
 from ivfp_bt.sim import open_sim_robot
-from ivfp_bt.web.pictures import target_hint
 from ivfp_bt.web.teleop import TeleopOperator
 
 Status = py_trees.common.Status
@@ -22,7 +22,8 @@ def scene():
     robot = open_sim_robot(3)
     robot.work_cell.next_pick(np.random.default_rng(0))
     frame = robot.head_frame()
-    yield robot, frame, target_hint(frame.target_mask)
+    best = centroid_candidates(frame, 1)[0]
+    yield robot, frame, (best.u, best.v)
     robot.close()
 
 

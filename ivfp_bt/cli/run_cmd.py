@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import threading
 
@@ -92,10 +93,8 @@ def _run_served(args: argparse.Namespace, loaded: LoadedTree, options: RunOption
 
 
 def _wait_for_interrupt() -> None:
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
 
 
 def _report(args: argparse.Namespace, summary: RunSummary) -> int:

@@ -11,6 +11,7 @@ With a token, every ``/api`` and ``/ws`` request must carry it (``?token=`` or a
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,6 @@ def create_app(hub: LiveHub | None, library: RunLibrary, token: str | None = Non
 
 async def _serve_socket(websocket: WebSocket, queue: Any, hub: LiveHub) -> None:
     """Send the run's messages and answer the page's, until the page goes away."""
-    import asyncio
-
     async def send() -> None:
         while True:
             await websocket.send_json(await queue.get())

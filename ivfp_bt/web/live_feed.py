@@ -16,11 +16,11 @@ import py_trees
 from py_trees.behaviour import Behaviour
 
 from ivfp_bt.display.shape import preorder, tree_nodes
-from ivfp_bt.pick.candidates import GraspCandidate
+from ivfp_bt.pick.candidates import GraspCandidate, NoTarget, centroid_candidates
 from ivfp_bt.robot.interface import RGBDFrame, TimedFrame
 from ivfp_bt.web.blackboard_view import blackboard_view
 from ivfp_bt.web.hub import LiveHub
-from ivfp_bt.web.pictures import as_dicts, filmstrip, head_picture, jpeg, target_hint
+from ivfp_bt.web.pictures import filmstrip, head_picture, jpeg
 
 PROBABILITY_FIELDS = ("classifier_p_success", "monitor_p_failure")   # numbers leaves log that the page plots
 HOUR_S = 3600.0
@@ -76,16 +76,12 @@ class LiveFeed:
         return counters
 
     def _pictures(self, storage: dict[str, Any]) -> None:
-        frame = _last(storage, lambda v: isinstance(v, RGBDFrame))
-        candidates = _last(storage, lambda v: isinstance(v, list) and v and isinstance(v[0], GraspCandidate))
-        grasp = _last(storage, lambda v: isinstance(v, GraspCandidate))
-        video = _last(storage, lambda v: isinstance(v, list) and v and isinstance(v[0], TimedFrame))
+        frame, candidates, grasp, video = _latest(storage)
         if frame is not None and self._changed("head", (id(frame), id(candidates), id(grasp), len(candidates or ()))):
-            chosen = as_dicts([grasp])[0] if grasp is not None else None
-            picture = head_picture(frame.color, frame.target_mask, as_dicts(candidates or []), chosen)
+            chosen = grasp.to_record() if grasp is not None else None
+            picture = head_picture(frame.color, frame.target_mask, [c.to_record() for c in candidates or []], chosen)
             height, width = frame.depth.shape
-            self.hub.put_picture("head", jpeg(picture), width=width, height=height,
-                                 target=target_hint(frame.target_mask))
+            self.hub.put_picture("head", jpeg(picture), width=width, height=height, target=_target_hint(frame))
         if video is not None and self._changed("probe", (id(video), len(video))):
             strip = filmstrip(np.stack([f.image for f in video]))
             seconds = video[-1].time - video[0].time
@@ -110,9 +106,25 @@ class LiveFeed:
         return True
 
 
-def _last(storage: dict[str, Any], wanted) -> Any:
-    found = None
+def _latest(storage: dict[str, Any]) -> tuple:
+    """The blackboard's (last) frame, candidate list, chosen grasp and probe video, None where absent."""
+    frame = candidates = grasp = video = None
     for value in storage.values():
-        if wanted(value):
-            found = value
-    return found
+        if isinstance(value, RGBDFrame):
+            frame = value
+        elif isinstance(value, GraspCandidate):
+            grasp = value
+        elif isinstance(value, list) and value and isinstance(value[0], GraspCandidate):
+            candidates = value
+        elif isinstance(value, list) and value and isinstance(value[0], TimedFrame):
+            video = value
+    return frame, candidates, grasp, video
+
+
+def _target_hint(frame: RGBDFrame) -> list[int] | None:
+    """Where a click surely lands on the target: the Centroid baseline's grasp pixel."""
+    try:
+        best = centroid_candidates(frame, 1)[0]
+    except NoTarget:
+        return None
+    return [best.u, best.v]

@@ -4,7 +4,6 @@ probe video as one filmstrip JPEG (frames side by side), which the page steps th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import cv2
 import numpy as np
@@ -26,7 +25,7 @@ def jpeg(rgb: np.ndarray) -> bytes:
 def head_picture(rgb: np.ndarray, mask: np.ndarray | None, candidates: Sequence[dict] = (),
                  chosen: dict | None = None) -> np.ndarray:
     """The head image with the target's outline, each candidate (dots, the first largest) and the
-    chosen grasp (a cross). Candidates and the grasp are dicts with ``u`` and ``v``."""
+    chosen grasp (a cross). Candidates and the grasp are logged records (dicts with ``u`` and ``v``)."""
     picture = np.ascontiguousarray(rgb.copy())
     if mask is not None and mask.any():
         contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -38,22 +37,7 @@ def head_picture(rgb: np.ndarray, mask: np.ndarray | None, candidates: Sequence[
     return picture
 
 
-def target_hint(mask: np.ndarray | None) -> list[int] | None:
-    """A pixel on the target (the one nearest its centroid), where a click surely lands on it."""
-    if mask is None or not mask.any():
-        return None
-    rows, cols = np.nonzero(mask)
-    nearest = int(np.argmin((rows - rows.mean()) ** 2 + (cols - cols.mean()) ** 2))
-    return [int(cols[nearest]), int(rows[nearest])]
-
-
 def filmstrip(frames: np.ndarray) -> np.ndarray:
     """(T, H, W, 3) frames as one (FILM_FRAME_PX, T * FILM_FRAME_PX, 3) image."""
     small = [cv2.resize(frame, (FILM_FRAME_PX, FILM_FRAME_PX), interpolation=cv2.INTER_AREA) for frame in frames]
     return np.concatenate(small, axis=1)
-
-
-def as_dicts(candidates: Sequence[Any]) -> list[dict]:
-    """Grasp candidates (objects or logged dicts) as dicts with ``u`` and ``v``."""
-    return [c if isinstance(c, dict) else {"u": c.u, "v": c.v, "width": c.width, "probability": c.probability}
-            for c in candidates]

@@ -10,13 +10,13 @@ import numpy as np
 
 from ivfp_bt.errors import UserError
 from ivfp_bt.sidecar.store import RunStore
-from ivfp_bt.web.pictures import as_dicts, filmstrip, head_picture, jpeg
+from ivfp_bt.web.pictures import filmstrip, head_picture, jpeg
 
 SUMMARY_FIELDS = ("label", "outcome", "foreseen_outcome", "reward", "classifier_p_success", "pick_result", "ignored")
 
 
 class RunNotFound(UserError):
-    pass
+    """No such run under the library's root, or no such attempt in it."""
 
 
 class RunLibrary:
@@ -80,7 +80,7 @@ class RunLibrary:
         if "rgb" not in arrays:
             return None
         chosen = record.get("grasp")
-        return jpeg(head_picture(arrays["rgb"], arrays.get("mask"), as_dicts(record.get("candidates", [])), chosen))
+        return jpeg(head_picture(arrays["rgb"], arrays.get("mask"), record.get("candidates", []), chosen))
 
     def probe_jpeg(self, run: str, attempt: int) -> tuple[bytes, int] | None:
         with self.open(run) as store:

@@ -11,7 +11,7 @@ from ivfp_bt.pick.teleop_click import ClickRefused
 
 
 class MessageError(ValueError):
-    pass
+    """A message the page should not have sent; the reply says what is wrong with it."""
 
 
 def handle_message(text: str, operator: Any) -> dict:
