@@ -12,7 +12,8 @@ from ivfp_bt.sidecar.store import RunStore
 from ivfp_bt.tree.load import load_tree
 from tests.conftest import REPO
 
-STRATEGIES = ["pick_centroid", "pick_random", "pick_il", "pick_vitl", "collect_rl", "collect_demos"]
+STRATEGIES = ["pick_centroid", "pick_random", "pick_il", "pick_vitl", "collect_rl", "collect_demos", "collect_clips",
+              "pick_vitl_anticipate"]
 
 
 @pytest.mark.parametrize("name", STRATEGIES)

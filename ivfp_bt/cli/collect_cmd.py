@@ -1,4 +1,5 @@
-"""`ivfp-bt collect demos`: stage-1 data, demonstrated grasps with probe videos and labels."""
+"""`ivfp-bt collect demos|clips`: stage-1 data (demonstrated grasps with probe videos and
+labels), and clips of probe and extraction for the failure-anticipation monitor."""
 
 from __future__ import annotations
 
@@ -12,21 +13,24 @@ from ivfp_bt.errors import UserError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("collect", help="collect training data in the simulation (demos)",
+    p = sub.add_parser("collect", help="collect training data in the simulation (demos, clips)",
                        description="demos: the first paper's stage 1 in the simulation. A scripted demonstrator "
                        "that sees the true item poses chooses a grasp (good, not perfect, as people are), the "
                        "probe records the wrist video and the simulated labeller labels it (96%% right); the item "
-                       "is let go. Bins of --per-bin attempts each (seeded) go to OUT/bin_<seed>/; an interrupted "
-                       "collection resumes where it stopped.")
-    p.add_argument("what", choices=("demos",), help="what to collect")
+                       "is let go. clips: the second paper's data; after a demonstrated grasp the probe and the "
+                       "extraction are recorded by the wrist camera (colour and depth), and the simulator logs the "
+                       "outcome and the moment of the failure. Bins of --per-bin attempts each (seeded) go to "
+                       "OUT/bin_<seed>/; an interrupted collection resumes where it stopped.")
+    p.add_argument("what", choices=("demos", "clips"), help="what to collect")
     p.add_argument("--n", type=int, required=True, help="attempts to collect")
-    p.add_argument("--out", type=Path, default=Path("data/demos"), help="output directory (default: data/demos)")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default: data/demos or data/clips)")
     p.add_argument("--objects", choices=("seen", "unseen"), default="seen", help="item set (default: seen)")
-    p.add_argument("--seed", type=int, default=0, help="first bin's seed; bin i uses seed+i (default: 0; "
-                   "evaluation uses 1000 up, so keep below that)")
+    p.add_argument("--seed", type=int, default=None, help="first bin's seed; bin i uses seed+i (default: 0 for "
+                   "demos, 500 for clips; evaluation uses 1000 up, so keep below that)")
     p.add_argument("--per-bin", type=int, default=12, help="attempts per packed bin (default: 12)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: one per core)")
-    p.add_argument("--tree", default=None, help="collection tree (default: trees/collect_demos.yaml)")
+    p.add_argument("--tree", default=None, help="collection tree (default: trees/collect_demos.yaml or "
+                   "trees/collect_clips.yaml)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree, "
                    "e.g. probe_s=1.0")
     p.set_defaults(handler=handle)
@@ -35,13 +39,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     if args.n < 1 or args.per_bin < 1 or args.workers < 1:
         raise UserError("--n, --per-bin and --workers must be at least 1")
-    from ivfp_bt.training.collect import DEMO_TREE, bin_specs, collect, summarise_runs
+    from ivfp_bt.training.collect import TREES, bin_specs, collect, summarise_runs
     from ivfp_bt.tree.load import load_tree
 
     sets = parse_sets(args.set)
-    tree = args.tree or str(DEMO_TREE)
+    tree = args.tree or str(TREES / f"collect_{args.what}.yaml")
+    out = args.out or Path("data") / args.what
+    seed = args.seed if args.seed is not None else {"demos": 0, "clips": 500}[args.what]
     load_tree(tree, sets)   # a broken tree is reported before any worker starts
-    specs = bin_specs(tree, args.out, args.n, args.per_bin, args.seed, args.objects, sets, None)
+    specs = bin_specs(tree, out, args.n, args.per_bin, seed, args.objects, sets, None)
     with progress_bar() as progress:
         task = progress.add_task(f"collect {args.what}", total=args.n, info="")
 
@@ -49,6 +55,10 @@ def handle(args: argparse.Namespace) -> int:
             progress.update(task, advance=spec.picks, info=f"bin {spec.seed}" + (" (kept)" if result is None else ""))
 
         collect(specs, args.workers, done)
-    summary = summarise_runs([Path(s.record_dir) for s in specs])
-    print(f"{args.out}: {summary.line()}")
+    runs = [Path(s.record_dir) for s in specs]
+    if args.what == "clips":
+        from ivfp_bt.training.clip_data import summarise_clips
+        print(f"{out}: {summarise_clips(runs)}")
+    else:
+        print(f"{out}: {summarise_runs(runs).line()}")
     return 0

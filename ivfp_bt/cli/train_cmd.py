@@ -1,4 +1,5 @@
-"""`ivfp-bt train policy|classifier|rl|all`: the first paper's training stages."""
+"""`ivfp-bt train policy|classifier|rl|all|anticipation`: the first paper's training stages,
+and the second paper's failure-anticipation teacher and students."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ivfp_bt.errors import UserError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="train the grasp policy and the IVFP classifier",
+    p = sub.add_parser("train", help="train the grasp policy, the IVFP classifier and the anticipation monitor",
                        description="Train the models from logged runs (ivfp-bt collect demos, run --record, eval): "
                        "policy by imitation, classifier on labelled probe videos, rl by off-policy REINFORCE on "
                        "grasps the robot collects itself, or all of it in one go. Each saves the model "
@@ -42,6 +43,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--keep", type=int, nargs="*", default=[20, 50], help="iterations kept as checkpoints")
     rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")
     _workers(rl)
+    anticipation = stages.add_parser("anticipation", help="the failure-anticipation teacher and students (ViViT)",
+                                     description="Train the second paper's networks on clips (ivfp-bt collect clips): "
+                                     "a teacher that detects failures in windows that end at them, then one student per "
+                                     "--ahead that sees only what came before (CE + MMD to the teacher's features). "
+                                     "Saves OUT/teacher and OUT/student_<ahead>s.")
+    _data(anticipation, "models/anticipation", default_data="data/clips")
+    anticipation.add_argument("--preset", choices=("small", "paper", "tiny"), default="small",
+                              help="network size: small (the shipped one), paper (224², hidden 256, depth 6), tiny")
+    anticipation.add_argument("--modalities", default="rgb,depth,flow", help="comma-separated, from rgb, depth, flow "
+                              "(default: rgb,depth,flow)")
+    anticipation.add_argument("--ahead", type=float, nargs="+", default=[1.0, 2.0], help="seconds ahead, one student "
+                              "each (default: 1 2)")
+    anticipation.add_argument("--period", type=float, default=1.0, help="seconds between a window's frames (default: "
+                              "1, the paper's 1 frame per second)")
+    _fit(anticipation, epochs=30, batch=16, lr=3e-4)
     every = stages.add_parser("all", help="collect demos, train policy and classifier, then RL, in one go")
     every.add_argument("--preset", choices=("small", "tiny"), default="small",
                        help="small: the shipped models (about 1.5 h here); tiny: a check that runs in minutes")
@@ -52,9 +68,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle)
 
 
-def _data(p: argparse.ArgumentParser, out: str) -> None:
-    p.add_argument("--data", type=Path, nargs="+", default=[Path("data/demos_seen")],
-                   help="run directories, or directories holding them (default: data/demos_seen)")
+def _data(p: argparse.ArgumentParser, out: str, default_data: str = "data/demos_seen") -> None:
+    p.add_argument("--data", type=Path, nargs="+", default=[Path(default_data)],
+                   help=f"run directories, or directories holding them (default: {default_data})")
     p.add_argument("--out", type=Path, default=Path(out), help=f"where the model goes (default: {out})")
     p.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
 
@@ -85,6 +101,8 @@ def handle(args: argparse.Namespace) -> int:
                                      four_way=args.four_way)
         elif args.stage == "rl":
             result = _rl(args, command, track)
+        elif args.stage == "anticipation":
+            result = _anticipation(args, command, track)
         else:
             from ivfp_bt.training.train_all import train_all
             result = train_all(args.preset, args.out, args.seed, args.workers, command, track)
@@ -101,6 +119,19 @@ def _rl(args: argparse.Namespace, command: str, track):
     settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
                           clip=args.clip, seed=args.seed, workers=args.workers, keep=tuple(args.keep))
     return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
+
+
+def _anticipation(args: argparse.Namespace, command: str, track):
+    from ivfp_bt.training.pipeline import AnticipationPlan, make_anticipation
+    modalities = tuple(m.strip() for m in args.modalities.split(",") if m.strip())
+    unknown = sorted(set(modalities) - {"rgb", "depth", "flow"})
+    if unknown or not modalities:
+        raise UserError(f"--modalities takes rgb, depth and flow, not {', '.join(unknown) or 'nothing'}")
+    if args.epochs < 1 or args.batch < 2 or args.period <= 0:
+        raise UserError("--epochs must be at least 1, --batch at least 2 (MMD compares batches), --period positive")
+    plan = AnticipationPlan(args.preset, modalities, tuple(args.ahead), args.period, args.epochs, args.batch, args.lr,
+                            args.seed)
+    return make_anticipation(args.data, args.out, plan, command, track)
 
 
 def _tracker(progress):

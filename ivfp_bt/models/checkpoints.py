@@ -62,6 +62,14 @@ def load_classifier(path: str | Path):
     return _load(VideoMAEForVideoClassification, directory)
 
 
+def load_anticipator(path: str | Path):
+    """A failure-anticipation network (teacher or student) saved in ``path``, in eval mode."""
+    from ivfp_bt.models.anticipation import FailureAnticipator
+    directory = resolve(path)
+    _check(directory, "failure-anticipation model", "ivfp_anticipation", "see models/README.md")
+    return _load(FailureAnticipator, directory)
+
+
 def _load(cls, directory: Path):
     _quiet()
     try:
@@ -85,6 +93,11 @@ def shared_classifier(path: str):
     return load_classifier(path)
 
 
+@lru_cache(maxsize=4)
+def shared_anticipator(path: str):
+    return load_anticipator(path)
+
+
 def save(model: nn.Module, path: str | Path) -> None:
     _quiet()
     model.save_pretrained(Path(path), safe_serialization=True)
@@ -96,7 +109,8 @@ def halve(source: str | Path, target: str | Path) -> None:
     import shutil
     source, target = Path(source), Path(target)
     kind = json.loads((source / "config.json").read_text()).get("model_type")
-    model = load_policy(source) if kind == "ivfp_grasp_policy" else load_classifier(source)
+    loaders = {"ivfp_grasp_policy": load_policy, "ivfp_anticipation": load_anticipator}
+    model = loaders.get(kind, load_classifier)(source)
     save(model.half(), target)
     for card in ("README.md", "training.json"):
         if (source / card).is_file():

@@ -93,6 +93,7 @@ class RGBDFrame:
 class TimedFrame:
     time: float
     image: np.ndarray            # (H, W, 3) uint8 RGB
+    depth: np.ndarray | None = None   # (H, W) float32 metres, 0 = none; only from a stream that has_depth
 
 
 @dataclass
@@ -107,13 +108,19 @@ class RobotStatus:
 
 @runtime_checkable
 class FrameStream(Protocol):
-    """A camera that records frames at a fixed rate between start and stop (the probe video)."""
+    """A camera that records frames at a fixed rate between start and stop (the probe video),
+    and gives its newest frame at any time (the anticipation monitor polls it)."""
 
     def start_recording(self, rate_hz: float) -> None: ...
 
     def stop_recording(self) -> list[TimedFrame]: ...
 
-    def latest(self) -> TimedFrame: ...
+    def latest(self, depth: bool = False) -> TimedFrame:
+        """The newest frame; with ``depth`` its depth image too (only where ``has_depth``)."""
+
+    @property
+    def has_depth(self) -> bool:
+        """Whether this camera measures depth (the simulated wrist camera does)."""
 
 
 @runtime_checkable

@@ -3,7 +3,8 @@
 Per attempt: the pick's context (scene, seed, objects, target), the observation (RGB,
 depth, mask), the candidates, the chosen grasp with its behaviour probability and 3D point,
 the probe video, the classifier's P(success), the reward, the label, the ground truth
-(simulation) and the durations of each step.
+(simulation) and the durations of each step; and a clip (RGB, depth, times) where a leaf
+recorded one for the anticipation monitor.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from ivfp_bt.robot.interface import RGBDFrame
+from ivfp_bt.robot.interface import RGBDFrame, TimedFrame
 from ivfp_bt.sidecar.store import Attempt
 
-ARRAY_FIELDS = ("observation", "probe_video")
+ARRAY_FIELDS = ("observation", "probe_video", "clip")
 
 
 class AttemptBuilder:
@@ -40,6 +41,8 @@ class AttemptBuilder:
                 if value:
                     arrays["probe_video"] = np.stack([f.image for f in value])
                     arrays["probe_times"] = np.array([f.time for f in value])
+            elif key == "clip":
+                arrays.update(clip_arrays(value))
             else:
                 record[key] = value
         record.setdefault("reward", None)
@@ -50,4 +53,14 @@ def observation_arrays(frame: RGBDFrame) -> dict[str, np.ndarray]:
     arrays = {"rgb": frame.color, "depth": frame.depth.astype(np.float32)}
     if frame.target_mask is not None:
         arrays["mask"] = frame.target_mask.astype(bool)
+    return arrays
+
+
+def clip_arrays(frames: list[TimedFrame]) -> dict[str, np.ndarray]:
+    """A clip as arrays: colour (uint8), times, and depth (float16 metres) where it was recorded."""
+    if not frames:
+        return {}
+    arrays = {"clip_rgb": np.stack([f.image for f in frames]), "clip_times": np.array([f.time for f in frames])}
+    if all(f.depth is not None for f in frames):
+        arrays["clip_depth"] = np.stack([f.depth for f in frames]).astype(np.float16)
     return arrays

@@ -4,7 +4,10 @@ It never blocks the tick on storage: finished attempts go to a background writer
 attempt starts when a leaf that starts attempts (ExecuteGrasp) finishes, and ends when the
 next one starts or the pick ends. What came before the first grasp of a pick (Observe,
 ProposeGrasps) is the pick's, and goes into each of its attempts. In the simulation, the
-ground truth is judged when an extraction finishes and foreseen when a probe finishes.
+ground truth is judged when an extraction finishes and foreseen when a probe finishes, and
+while a leaf that records a clip runs (WATCH_FAILURE) the simulator watches for the moment a
+failure happens. A leaf a Parallel stops (INVALID) leaves its record in ``stopped_record``;
+it is logged when that Parallel finishes.
 """
 
 from __future__ import annotations
@@ -46,11 +49,19 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
     def run(self, behaviour: py_trees.behaviour.Behaviour) -> None:
         status = behaviour.status
         starts_attempt = getattr(behaviour, "STARTS_ATTEMPT", False)
-        if self._last.get(behaviour.id) != status or status in FINISHED:
-            if starts_attempt and self._last.get(behaviour.id) is not Status.RUNNING:
+        was = self._last.get(behaviour.id)
+        if was != status or status in FINISHED:
+            if starts_attempt and was is not Status.RUNNING:
                 self._grasp_started = self.clock()   # the attempt began when its grasp did
             self._last[behaviour.id] = status
             self.pending.append((self.tick, self.clock(), node_path(behaviour), status.value))
+        if getattr(behaviour, "WATCH_FAILURE", False) and status is Status.RUNNING and self.work_cell is not None:
+            if was is Status.RUNNING and self.work_cell.watch is not None:
+                self.work_cell.watch_step()
+            else:
+                self.work_cell.start_watch()
+        if status in FINISHED and behaviour.children:
+            self._stopped_records(behaviour)
         record = getattr(behaviour, "record", None)
         if status not in FINISHED or record is None:
             return
@@ -68,6 +79,30 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
                 self.pick_outcome = judgement
             elif getattr(behaviour, "FORESEE_AFTER", False):
                 self.attempt.add({"foreseen_outcome": self.work_cell.foresee().outcome.value})
+            if getattr(behaviour, "WATCH_FAILURE", False):
+                self._watched(status)
+
+    def _stopped_records(self, composite: py_trees.behaviour.Behaviour) -> None:
+        """Log what leaves under a finished composite left when they were stopped."""
+        for node in composite.iterate():
+            record = getattr(node, "stopped_record", None)
+            if record is None:
+                continue
+            node.stopped_record = None
+            self._last[node.id] = Status.INVALID
+            if self.attempt is not None:
+                self.attempt.add(record)
+                if self.work_cell is not None and getattr(node, "WATCH_FAILURE", False):
+                    self._watched(Status.SUCCESS)
+
+    def _watched(self, status: Status) -> None:
+        """A watched clip ended: when the failure happened, or, when the leaf stopped the motion
+        (FAILURE), what would have happened had it gone on."""
+        if status is Status.FAILURE:
+            self.work_cell.watch = None
+            self.attempt.add({"foreseen_outcome": self.work_cell.foresee().outcome.value})
+        else:
+            self.attempt.add(self.work_cell.failure_moment())
 
     def end_pick(self, status: Status) -> None:
         """The root finished: the pick's last attempt is complete."""

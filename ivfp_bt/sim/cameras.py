@@ -95,6 +95,17 @@ class SimCameras:
         return cv2.remap(image, *self._maps, interpolation=cv2.INTER_LINEAR,
                          borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
+    def wrist_depth(self) -> np.ndarray:
+        """Depth (metres along the optical axis, 0 = none) for the same fisheye view; nearest
+        neighbour, so no depth is ever an average across an edge."""
+        r = self._renderer(WRIST_RENDER, WRIST_RENDER)
+        r.enable_depth_rendering()
+        depth = self._render(r, "wrist", shadows=False).astype(np.float32)
+        r.disable_depth_rendering()
+        depth[depth > NO_DEPTH_BEYOND_M] = 0.0
+        return cv2.remap(depth, *self._maps, interpolation=cv2.INTER_NEAREST,
+                         borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
     def close(self) -> None:
         for r in self._renderers.values():
             r.close()

@@ -9,7 +9,6 @@ without extracting (as the paper's people did, watching the probe).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from ivfp_bt.pick.motion_plan import extract_plan
 from ivfp_bt.pick.plan_runner import run_to_end
+from ivfp_bt.sim.failure_watch import FailureWatch
 from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class SimWorkCell:
         self.picks = 0
         self.ordered: set[int] = set()               # items ordered so far in this bin
         self.in_bin_before: set[int] | None = None   # what was in the bin when this pick began
+        self.watch: FailureWatch | None = None        # while a clip is recorded
 
     def context(self) -> dict:
         """What identifies the current pick: scene, seed, object set, the target."""
@@ -76,6 +77,24 @@ class SimWorkCell:
     def judge(self) -> Judgement:
         return judge(self.robot, self.in_bin_before)
 
+    def start_watch(self) -> None:
+        """Begin watching for the moment of a failure (a clip's recording started)."""
+        before = self.in_bin_before if self.in_bin_before is not None else set(range(len(self.robot.scene.items)))
+        self.watch = FailureWatch(self.robot, set(before))
+        self.watch.sample()
+
+    def watch_step(self) -> None:
+        if self.watch is not None:
+            self.watch.sample()
+
+    def failure_moment(self) -> dict:
+        """When and how the pick failed, judged as the scene stands now (the clip has ended)."""
+        if self.watch is None:
+            return {}
+        moment = self.watch.moment(self.judge())
+        self.watch = None
+        return moment
+
     def foresee(self) -> Judgement:
         """The outcome extracting now would have, leaving the simulation exactly as it was."""
         robot = self.robot
@@ -92,7 +111,9 @@ def _save(robot: "SimRobot") -> dict:
     mujoco.mj_copyData(data, robot.model, robot.data)
     wrist = robot.wrist_camera
     return {"data": data, "references": dict(robot._references), "trajectories": dict(robot._trajectories),
-            "targets": dict(robot.gate.targets), "motions": copy.deepcopy(robot.gate.motions),
+            "targets": dict(robot.gate.targets), "motions": dict(robot.gate.motions),
+            # leaves hold these Motion objects: what happens in the foreseen future is undone in place
+            "motion_states": [(m, m.state, m.reason) for m in robot.gate.motions.values()],
             "wrist": (wrist._period, wrist._next, list(wrist._frames))}
 
 
@@ -100,6 +121,8 @@ def _restore(robot: "SimRobot", saved: dict) -> None:
     mujoco.mj_copyData(robot.data, robot.model, saved["data"])
     robot._references, robot._trajectories = saved["references"], saved["trajectories"]
     robot.gate.targets, robot.gate.motions = saved["targets"], saved["motions"]
+    for motion, state, reason in saved["motion_states"]:
+        motion.state, motion.reason = state, reason
     wrist = robot.wrist_camera
     wrist._period, wrist._next, wrist._frames = saved["wrist"]
     mujoco.mj_forward(robot.model, robot.data)

@@ -1,4 +1,5 @@
-"""The wrist camera as a frame stream: frames are rendered at simulated times while recording."""
+"""The wrist camera as a frame stream: frames are rendered at simulated times while recording,
+with depth on request (the simulated camera measures it; the robot's USB camera does not)."""
 
 from __future__ import annotations
 
@@ -33,5 +34,10 @@ class SimWristStream:
         frames, self._frames, self._period = self._frames, [], None
         return frames
 
-    def latest(self) -> TimedFrame:
-        return TimedFrame(self.robot.now(), self.robot.cameras.wrist())
+    @property
+    def has_depth(self) -> bool:
+        return True
+
+    def latest(self, depth: bool = False) -> TimedFrame:
+        cameras = self.robot.cameras
+        return TimedFrame(self.robot.now(), cameras.wrist(), cameras.wrist_depth() if depth else None)

@@ -28,8 +28,9 @@ def shuffled(index: np.ndarray) -> Epoch:
 
 def fit(model: torch.nn.Module, epoch: Epoch, step: Step, epochs: int, batch: int, lr: float,
         seed: int, report: Callable[[int, int, dict[str, float]], None] = lambda done, total, info: None,
-        weight_decay: float = 0.05) -> None:
-    """Minimise ``step``'s loss over ``epochs`` epochs of minibatches (``epoch`` draws each)."""
+        weight_decay: float = 0.05, after_epoch: Callable[[int], None] = lambda epoch: None) -> None:
+    """Minimise ``step``'s loss over ``epochs`` epochs of minibatches (``epoch`` draws each);
+    ``after_epoch`` hears of each finished epoch (to keep the best model on a validation set)."""
     rng = np.random.default_rng(seed)
     orders = [epoch(rng) for _ in range(epochs)]
     total = max(1, sum(math.ceil(len(order) / batch) for order in orders))
@@ -39,7 +40,7 @@ def fit(model: torch.nn.Module, epoch: Epoch, step: Step, epochs: int, batch: in
                                                  0.5 * (1 + math.cos(math.pi * min(1.0, i / total))))
     model.train()
     done = 0
-    for order in orders:
+    for number, order in enumerate(orders, start=1):
         for start in range(0, len(order), batch):
             loss, info = step(order[start:start + batch])
             optimiser.zero_grad(set_to_none=True)
@@ -49,4 +50,6 @@ def fit(model: torch.nn.Module, epoch: Epoch, step: Step, epochs: int, batch: in
             schedule.step()
             done += 1
             report(done, total, {"loss": float(loss.detach()), **info})
+        after_epoch(number)
+        model.train()
     model.eval()

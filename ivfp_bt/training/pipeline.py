@@ -132,3 +132,70 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
 def _history_table(history: list[dict], upto: int) -> dict[str, str]:
     return {f"iteration {h['iteration']}": f"mean reward {h['mean_reward']:+.2f}, true success "
             f"{100 * h['true_success']:.0f}%" for h in history if h["iteration"] <= upto}
+
+
+@dataclass(frozen=True)
+class AnticipationPlan:
+    """What ``train anticipation`` makes: a teacher, then one student per horizon."""
+
+    preset: str = "small"
+    modalities: tuple[str, ...] = ("rgb", "depth", "flow")
+    ahead_s: tuple[float, ...] = (1.0, 2.0)
+    frame_period_s: float = 1.0
+    epochs: int = 30
+    batch: int = 16
+    lr: float = 3e-4
+    seed: int = 0
+
+
+def make_anticipation(data: list[Path], out: Path, plan: AnticipationPlan, command: str,
+                      track: Track = no_track) -> dict[str, Any]:
+    """Teacher and students trained on the clips under ``data``, saved as OUT/teacher and
+    OUT/student_<ahead>s, each with its card."""
+    from ivfp_bt.errors import UserError
+    from ivfp_bt.models.anticipation import anticipation_config
+    from ivfp_bt.training.anticipation import split_bins, train_student, train_teacher
+    from ivfp_bt.training.clip_data import load_clips
+
+    started = time.monotonic()
+    reading = track("read clips")
+    clips = load_clips(find_runs(data), lambda d, t: reading(d, t, {}))
+    failures = sum(c.failed for c in clips)
+    if not failures or failures == len(clips):
+        raise UserError(f"{' '.join(map(str, data))}: {len(clips)} clips with {failures} failure(s); "
+                        "both successes and failures are needed (collect more clips)")
+    blanks = {ahead: round(ahead / plan.frame_period_s) for ahead in plan.ahead_s}
+    if any(b < 1 or b >= 8 for b in blanks.values()):
+        raise UserError(f"--ahead must be 1 to 7 frame periods ({plan.frame_period_s:g} s each)")
+    split = split_bins(clips)
+    config = anticipation_config(plan.preset, modalities=plan.modalities, frame_period_s=plan.frame_period_s)
+    teacher, metrics = train_teacher(clips, split, config, plan.epochs, plan.batch, plan.lr, plan.seed,
+                                     track("teacher"))
+    results = {"teacher": metrics}
+    data_card = {"data": " ".join(map(str, data)), "clips": len(clips), "failures": failures,
+                 "train / validation / test clips": f"{len(split.train)} / {len(split.validation)} / {len(split.test)}",
+                 "modalities": ", ".join(config.modalities), "preset": plan.preset,
+                 "frame period": f"{plan.frame_period_s:g} s", "epochs": plan.epochs, "batch": plan.batch,
+                 "learning rate": plan.lr}
+    _save_anticipator(teacher, out / "teacher", "Failure-anticipation teacher", "A FailureAnticipator "
+                      "(ivfp_bt/models/anticipation.py) trained for failure detection: windows of the wrist clip that "
+                      "end at the failure (anywhere in a success).", command, plan.seed, data_card, started, metrics)
+    for ahead, blank in blanks.items():
+        student, metrics = train_student(clips, split, teacher, blank, plan.epochs, plan.batch, plan.lr, plan.seed,
+                                         track(f"student {ahead:g} s"))
+        name = f"student_{ahead:g}s"
+        results[name] = metrics
+        _save_anticipator(student, out / name, f"Failure-anticipation student ({ahead:g} s ahead)",
+                          f"The teacher's student: the same windows with the last {blank} slot(s) blank, so it "
+                          f"anticipates a failure {ahead:g} s before it happens. Cross-entropy plus MMD to the frozen "
+                          "teacher's features per modality, with learnable loss weights.", command, plan.seed,
+                          data_card, started, metrics)
+    return results
+
+
+def _save_anticipator(model, directory: Path, title: str, what: str, command: str, seed: int, data: dict,
+                      started: float, metrics: dict) -> None:
+    save(model, directory)
+    write_card(directory, title, what + " Scores take FAILURE as the positive class, on bins split 70/10/20 "
+               "(train / validation / test); the epoch kept is the best on validation F1.", command, seed, data,
+               time.monotonic() - started, metrics)

@@ -64,7 +64,14 @@ class WristCapture:
                     self._recording.append(frame)
                     self._next = max(self._next + self._period, frame.time)
 
-    def latest(self) -> TimedFrame:
+    @property
+    def has_depth(self) -> bool:
+        return False
+
+    def latest(self, depth: bool = False) -> TimedFrame:
+        if depth:
+            raise UserError(f"the wrist camera {self.source} measures no depth: use an anticipation model "
+                            "trained without it (ivfp-bt train anticipation --modalities rgb,flow)")
         deadline = self.clock() + self.timeout_s
         while True:
             with self._lock:

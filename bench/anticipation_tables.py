@@ -1,0 +1,110 @@
+"""The second paper's tables in the simulation, written into docs/results.md with a plot.
+
+    python bench/anticipation_tables.py                      # both (about 45 min on 2 cores)
+    python bench/anticipation_tables.py --tables modalities  # teacher and students per modality
+    python bench/anticipation_tables.py --tables monitor     # Table I with the monitor added
+
+modalities: a teacher and students (1 s, 2 s ahead) for each of RGB, D, F, RGB-D, RGB-F and
+RGB-D-F, trained on the clips of `ivfp-bt collect clips` with `train anticipation`'s pipeline,
+scored on the test bins. The RGB-D-F row is read from the shipped models' cards (--shipped)
+when they exist, as those are what the monitor runs.
+monitor: pick_vitl_anticipate.yaml on the seeds of Table I, against IL+VitL's row there, and
+how often the monitor stopped a motion that was going to fail (the simulator foresees it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.tables_io import TABLES_DIR, write_page   # noqa: E402
+
+COMBOS = (("rgb",), ("depth",), ("flow",), ("rgb", "depth"), ("rgb", "flow"), ("rgb", "depth", "flow"))
+
+
+def _shipped(directory: Path) -> dict | None:
+    cards = {name: directory / name / "training.json" for name in ("teacher", "student_1s", "student_2s")}
+    if not all(card.is_file() for card in cards.values()):
+        return None
+    return {name: json.loads(card.read_text())["metrics"] for name, card in cards.items()}
+
+
+def table_modalities(args: argparse.Namespace) -> dict:
+    from ivfp_bt.training.pipeline import AnticipationPlan, make_anticipation
+    rows = []
+    for combo in COMBOS:
+        started = time.monotonic()
+        metrics = _shipped(args.shipped) if combo == COMBOS[-1] else None
+        source = str(args.shipped) if metrics else "trained here"
+        if metrics is None:
+            plan = AnticipationPlan(modalities=combo, epochs=args.epochs, seed=args.seed)
+            metrics = make_anticipation([args.data], args.out / "modalities" / "-".join(combo), plan,
+                                        "bench/anticipation_tables.py --tables modalities")
+        rows.append({"modalities": list(combo), "source": source,
+                     **{name: metrics[name]["test"] for name in ("teacher", "student_1s", "student_2s")}})
+        print(f"  {'-'.join(combo):16s} " + "  ".join(f"{name} F1 {100 * metrics[name]['test'].get('f1', 0):.1f}"
+                                                      for name in ("teacher", "student_1s", "student_2s"))
+              + f"  ({time.monotonic() - started:.0f} s)", flush=True)
+    return {"epochs": args.epochs, "rows": rows}
+
+
+def monitor_decisions(run_dirs: list[Path]) -> dict:
+    """How often the monitor stopped a motion, and how often the simulator says rightly."""
+    from ivfp_bt.sidecar.dataset import chosen_attempts
+    fired = right = watched = 0
+    with chosen_attempts(run_dirs, lambda r: True if "monitor_updates" in r else None) as chosen:
+        for _, _, record, _ in chosen:
+            watched += 1
+            if record.get("monitor_fired_at") is not None:
+                fired += 1
+                right += record.get("foreseen_outcome") not in (None, "success")
+    return {"watched": watched, "fired": fired, "fired_rightly": right}
+
+
+def table_monitor(args: argparse.Namespace) -> dict:
+    from ivfp_bt.evaluation.metrics import summarise
+    from ivfp_bt.evaluation.trials import run_trials, trial_specs
+    tree = str(REPO / "trees" / "pick_vitl_anticipate.yaml")
+    specs = trial_specs(tree, args.trials, args.picks, "seen", args.out / "monitor", 1000, {}, None)
+    started = time.monotonic()
+    m = summarise("IL+VitL+anticipation", run_trials(specs, args.workers))
+    row = {"strategy": "IL+VitL+anticipation", "picks": m.picks, "sr": m.success_rate, "uph": m.units_per_hour,
+           "interventions_h": m.interventions_per_hour, "modes": dict(m.modes),
+           **monitor_decisions([Path(s.record_dir) for s in specs])}
+    print(f"  {row} ({time.monotonic() - started:.0f} s)", flush=True)
+    return {"trials": args.trials, "picks_per_trial": args.picks, "row": row}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tables", nargs="+", choices=("modalities", "monitor"), default=["modalities", "monitor"])
+    parser.add_argument("--data", type=Path, default=Path("data/clips"), help="clips (ivfp-bt collect clips)")
+    parser.add_argument("--shipped", type=Path, default=REPO / "models" / "anticipation")
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--trials", type=int, default=10, help="monitor: bins (Table I's seeds 1000 up)")
+    parser.add_argument("--picks", type=int, default=12, help="monitor: picks per bin")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=Path("runs/tables/anticipation"))
+    args = parser.parse_args()
+    os.environ.setdefault("MUJOCO_GL", "egl")
+    TABLES_DIR.mkdir(parents=True, exist_ok=True)
+    path = TABLES_DIR / "anticipation.json"
+    figures = json.loads(path.read_text()) if path.is_file() else {}
+    for table in args.tables:
+        print(f"{table}:", flush=True)
+        figures[table] = {"modalities": table_modalities, "monitor": table_monitor}[table](args)
+        path.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"wrote {write_page()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
