@@ -110,3 +110,19 @@ def test_the_failure_moment_is_the_first_sign_of_it(outcome, samples, expected):
 def test_a_success_has_no_failure_moment():
     moment = _watch([(0.0, True, False), (0.5, True, False)]).moment(Judgement(Outcome.SUCCESS, (), ()))
     assert moment == {"failure_time": None, "failure_kind": None}
+
+
+class _NoDepthCamera:
+    has_depth = False
+
+
+class _Robot:
+    wrist_camera = _NoDepthCamera()
+
+
+def test_recording_depth_from_a_camera_without_it_is_refused_before_anything_runs():
+    from ivfp_bt.behaviours.pick import RecordClip
+    from ivfp_bt.errors import UserError
+    with pytest.raises(UserError, match="measures none \\(set depth: false\\)"):
+        RecordClip(params={"depth": True}).setup(robot=_Robot())
+    RecordClip(params={"depth": False}).setup(robot=_Robot())      # the control: colour alone is fine

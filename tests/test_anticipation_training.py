@@ -96,3 +96,16 @@ def test_clips_without_failures_are_refused(tmp_path, capsys):
     code = main(["train", "anticipation", "--data", str(data), "--out", str(tmp_path / "m"), "--preset", "tiny"])
     err = capsys.readouterr().err
     assert code != 0 and "12 clips with 0 failure(s)" in err and "Traceback" not in err
+
+
+def test_students_of_a_saved_teacher(tmp_path):
+    data = write_clips(tmp_path / "clips")
+    first = tmp_path / "first"
+    assert main(["train", "anticipation", "--data", str(data), "--out", str(first), "--preset", "tiny",
+                 "--epochs", "1", "--batch", "4", "--ahead", "1"]) == 0
+    more = tmp_path / "more"
+    assert main(["train", "anticipation", "--data", str(data), "--out", str(more), "--teacher", str(first / "teacher"),
+                 "--epochs", "1", "--batch", "4", "--ahead", "2"]) == 0
+    assert (more / "student_2s" / "model.safetensors").is_file() and not (more / "teacher").exists()
+    card = json.loads((more / "student_2s" / "training.json").read_text())
+    assert card["data"]["teacher"] == str(first / "teacher")

@@ -104,3 +104,16 @@ def test_shipped_models_run_the_learned_strategy(tmp_path):
     assert records[0]["strategy"] == "policy" and 0 < records[0]["grasp"]["probability"] <= 1
     probed = [r for r in records if "classifier_p_success" in r]
     assert probed and all(r["reward_source"] == "ivfp" and r["reward"] in (-1.0, 1.0) for r in probed)
+
+
+def test_shipped_student_guards_the_learned_strategy(tmp_path):
+    """pick_vitl_anticipate with the shipped models: every grasp that reaches the probe is
+    watched by the monitor, whose decisions and clip are logged with the attempt."""
+    summary = run(REPO / "trees" / "pick_vitl_anticipate.yaml", tmp_path / "run", picks=1)
+    assert summary.stopped == "done" and summary.picks == 1 and not summary.fault
+    store = RunStore(tmp_path / "run")
+    watched = [(i, store.record(i)) for i in store.ids() if "monitor_updates" in store.record(i)]
+    assert watched
+    for attempt, record in watched:
+        assert record["monitor_ahead_s"] == 1.0 and all(0 <= p <= 1 for _, p in record["monitor_updates"])
+        assert len(store.arrays(attempt, ("clip_times",))["clip_times"]) == len(record["monitor_updates"])

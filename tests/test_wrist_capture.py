@@ -58,3 +58,13 @@ def test_frames_are_the_centre_square_in_rgb():
 def test_a_missing_camera_is_one_line(tmp_path):
     with pytest.raises(UserError, match="cannot open the wrist camera"):
         WristCapture(tmp_path / "none.avi")
+
+
+def test_the_usb_camera_has_no_depth_and_says_what_to_use_instead(video):
+    camera = WristCapture(video, timeout_s=0.3)
+    try:
+        assert not camera.has_depth and camera.latest().depth is None
+        with pytest.raises(UserError, match="measures no depth.*--modalities rgb,flow"):
+            camera.latest(depth=True)
+    finally:
+        camera.close()

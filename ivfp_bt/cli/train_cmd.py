@@ -55,6 +55,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                               "(default: rgb,depth,flow)")
     anticipation.add_argument("--ahead", type=float, nargs="+", default=[1.0, 2.0], help="seconds ahead, one student "
                               "each (default: 1 2)")
+    anticipation.add_argument("--teacher", type=Path, default=None, help="train students of this saved teacher "
+                              "(its size, modalities and period) instead of a new one")
     anticipation.add_argument("--period", type=float, default=1.0, help="seconds between a window's frames (default: "
                               "1, the paper's 1 frame per second)")
     _fit(anticipation, epochs=30, batch=16, lr=3e-4)
@@ -130,7 +132,7 @@ def _anticipation(args: argparse.Namespace, command: str, track):
     if args.epochs < 1 or args.batch < 2 or args.period <= 0:
         raise UserError("--epochs must be at least 1, --batch at least 2 (MMD compares batches), --period positive")
     plan = AnticipationPlan(args.preset, modalities, tuple(args.ahead), args.period, args.epochs, args.batch, args.lr,
-                            args.seed)
+                            args.seed, args.teacher)
     return make_anticipation(args.data, args.out, plan, command, track)
 
 

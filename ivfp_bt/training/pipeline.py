@@ -146,6 +146,7 @@ class AnticipationPlan:
     batch: int = 16
     lr: float = 3e-4
     seed: int = 0
+    teacher: Path | None = None      # train students of this saved teacher instead of a new one
 
 
 def make_anticipation(data: list[Path], out: Path, plan: AnticipationPlan, command: str,
@@ -154,7 +155,7 @@ def make_anticipation(data: list[Path], out: Path, plan: AnticipationPlan, comma
     OUT/student_<ahead>s, each with its card."""
     from ivfp_bt.errors import UserError
     from ivfp_bt.models.anticipation import anticipation_config
-    from ivfp_bt.training.anticipation import split_bins, train_student, train_teacher
+    from ivfp_bt.training.anticipation import score, split_bins, train_student, train_teacher
     from ivfp_bt.training.clip_data import load_clips
 
     started = time.monotonic()
@@ -164,22 +165,33 @@ def make_anticipation(data: list[Path], out: Path, plan: AnticipationPlan, comma
     if not failures or failures == len(clips):
         raise UserError(f"{' '.join(map(str, data))}: {len(clips)} clips with {failures} failure(s); "
                         "both successes and failures are needed (collect more clips)")
-    blanks = {ahead: round(ahead / plan.frame_period_s) for ahead in plan.ahead_s}
+    given = None
+    if plan.teacher is not None:
+        from ivfp_bt.models.checkpoints import load_anticipator
+        given = load_anticipator(plan.teacher)
+    config = given.config if given is not None else anticipation_config(
+        plan.preset, modalities=plan.modalities, frame_period_s=plan.frame_period_s)
+    blanks = {ahead: round(ahead / config.frame_period_s) for ahead in plan.ahead_s}
     if any(b < 1 or b >= 8 for b in blanks.values()):
-        raise UserError(f"--ahead must be 1 to 7 frame periods ({plan.frame_period_s:g} s each)")
+        raise UserError(f"--ahead must be 1 to 7 frame periods ({config.frame_period_s:g} s each)")
     split = split_bins(clips)
-    config = anticipation_config(plan.preset, modalities=plan.modalities, frame_period_s=plan.frame_period_s)
-    teacher, metrics = train_teacher(clips, split, config, plan.epochs, plan.batch, plan.lr, plan.seed,
-                                     track("teacher"))
-    results = {"teacher": metrics}
+    if given is not None:
+        teacher, results = given, {"teacher": {"from": str(plan.teacher), "test": score(given, clips, split.test, 0)}}
+    else:
+        teacher, metrics = train_teacher(clips, split, config, plan.epochs, plan.batch, plan.lr, plan.seed,
+                                         track("teacher"))
+        results = {"teacher": metrics}
     data_card = {"data": " ".join(map(str, data)), "clips": len(clips), "failures": failures,
                  "train / validation / test clips": f"{len(split.train)} / {len(split.validation)} / {len(split.test)}",
                  "modalities": ", ".join(config.modalities), "preset": plan.preset,
-                 "frame period": f"{plan.frame_period_s:g} s", "epochs": plan.epochs, "batch": plan.batch,
+                 "teacher": str(plan.teacher or out / "teacher"),
+                 "frame period": f"{config.frame_period_s:g} s", "epochs": plan.epochs, "batch": plan.batch,
                  "learning rate": plan.lr}
-    _save_anticipator(teacher, out / "teacher", "Failure-anticipation teacher", "A FailureAnticipator "
-                      "(ivfp_bt/models/anticipation.py) trained for failure detection: windows of the wrist clip that "
-                      "end at the failure (anywhere in a success).", command, plan.seed, data_card, started, metrics)
+    if plan.teacher is None:
+        _save_anticipator(teacher, out / "teacher", "Failure-anticipation teacher", "A FailureAnticipator "
+                          "(ivfp_bt/models/anticipation.py) trained for failure detection: windows of the wrist clip "
+                          "that end at the failure (anywhere in a success).", command, plan.seed, data_card, started,
+                          results["teacher"])
     for ahead, blank in blanks.items():
         student, metrics = train_student(clips, split, teacher, blank, plan.epochs, plan.batch, plan.lr, plan.seed,
                                          track(f"student {ahead:g} s"))
