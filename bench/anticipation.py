@@ -14,30 +14,22 @@ Target (issue 6): median <= 100 ms, so the monitor keeps up at 10 Hz.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import sys
+from pathlib import Path
 
 import numpy as np
 import torch
 
-from ivfp_bt.models.anticipation import FailureAnticipator, anticipation_config, p_failure_now
-from ivfp_bt.models.checkpoints import REPO, load_anticipator
-from ivfp_bt.models.clip_window import window_indices, window_inputs
-from ivfp_bt.models.optical_flow import sequence_flow
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.models import median_ms   # noqa: E402
+from ivfp_bt.models.anticipation import FailureAnticipator, anticipation_config, p_failure_now   # noqa: E402
+from ivfp_bt.models.checkpoints import REPO, load_anticipator   # noqa: E402
+from ivfp_bt.models.clip_window import window_indices, window_inputs   # noqa: E402
+from ivfp_bt.models.optical_flow import sequence_flow   # noqa: E402
 
 TARGET_MS = 100.0
 SHIPPED = REPO / "models" / "anticipation" / "student_1s"
-
-
-def median_ms(run, repeats: int) -> float:
-    for _ in range(3):
-        run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
 
 
 def recorded(size: int, seconds: float = 8.0, rate_hz: float = 4.0):
