@@ -45,9 +45,10 @@ tree:
 """
 
 
-def decided_network(directory: Path, p_failure: float) -> Path:
+def decided_network(directory: Path, p_failure: float, alarm_threshold: float = 0.5) -> Path:
     """A tiny network whose verdict is fixed: its fusion's last layer ignores the features."""
-    model = FailureAnticipator(anticipation_config("tiny", blank_frames=1, role="student"))
+    model = FailureAnticipator(anticipation_config("tiny", blank_frames=1, role="student",
+                                                   alarm_threshold=alarm_threshold))
     last = model.fusion[-1]
     with torch.no_grad():
         last.weight.zero_()
@@ -57,8 +58,8 @@ def decided_network(directory: Path, p_failure: float) -> Path:
     return directory
 
 
-def run_guarded(tmp_path: Path, write, p_failure: float) -> dict:
-    model = decided_network(tmp_path / "student", p_failure)
+def run_guarded(tmp_path: Path, write, p_failure: float, alarm_threshold: float = 0.5) -> dict:
+    model = decided_network(tmp_path / "student", p_failure, alarm_threshold)
     tree = load_tree(write("guarded.yaml", GUARDED), {"monitor": str(model)})
     summary = Executive(tree, RunOptions(picks=1, tick_hz=10, seed=1001, record_dir=str(tmp_path / "run")),
                         write=lambda line: None).run()
@@ -87,6 +88,12 @@ def test_a_quiet_monitor_lets_the_extraction_finish_and_logs_its_clip(tmp_path, 
     assert len(times) >= 8 and np.all(np.diff(times) > 0)             # about 4 Hz over the whole extraction
     assert len(record["monitor_updates"]) == len(times)               # one decision per frame
     assert "failure_time" in record and record["failure_time"] is None   # the simulator saw no failure
+
+
+def test_the_monitor_stops_at_the_threshold_its_model_was_calibrated_with(tmp_path, write):
+    record = run_guarded(tmp_path, write, p_failure=0.7, alarm_threshold=0.8)
+    assert record["monitor_fired_at"] is None and record["monitor_threshold"] == 0.8
+    assert record["outcome"] is not None                              # the extraction ran to its end
 
 
 def _watch(samples: list[tuple[float, bool, bool]]) -> FailureWatch:

@@ -14,6 +14,7 @@ from ivfp_bt.models.anticipation import anticipation_config
 from ivfp_bt.sidecar.store import Attempt, RunStore
 from ivfp_bt.training.anticipation import split_bins, train_student, train_teacher
 from ivfp_bt.training.clip_data import load_clips
+from ivfp_bt.training.pipeline import calibrate_monitor
 
 SIZE, RATE_HZ, SECONDS = 32, 4.0, 8.0
 
@@ -62,6 +63,9 @@ def test_teacher_detects_and_student_foresees_a_visible_failure(tmp_path):
     student, metrics = train_student(clips, split, teacher, blanks=1, epochs=12, batch_size=8, lr=3e-3, seed=0)
     assert metrics["test"]["f1"] >= 0.9 and metrics["ahead_s"] == 1.0
     assert set(metrics["loss_weights"]) == {"mmd", "ce"}
+    monitor = calibrate_monitor(student, clips, split)["test"]          # watching whole clips live
+    assert monitor["recall"] >= 0.9 and monitor["false_alarms"] <= 1 and monitor["lead_s"] >= 0.5
+    assert student.config.alarm_threshold == calibrate_monitor(student, clips, split)["threshold"]
 
 
 def test_train_anticipation_saves_teacher_and_students_with_cards(tmp_path, capsys):
@@ -74,7 +78,9 @@ def test_train_anticipation_saves_teacher_and_students_with_cards(tmp_path, caps
         assert (out / name / "model.safetensors").is_file() and (out / name / "README.md").is_file()
     card = json.loads((out / "student_2s" / "training.json").read_text())
     assert card["metrics"]["ahead_s"] == 2.0 and card["data"]["clips"] == 60
-    assert json.loads((out / "student_2s" / "config.json").read_text())["blank_frames"] == 2
+    config = json.loads((out / "student_2s" / "config.json").read_text())
+    assert config["blank_frames"] == 2 and config["alarm_threshold"] == card["metrics"]["monitor"]["threshold"]
+    assert card["metrics"]["monitor"]["test"]["clips"] == 12                    # two test bins, replayed
     assert "anticipation:" in capsys.readouterr().out
 
 

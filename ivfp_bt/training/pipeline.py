@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ivfp_bt.models.checkpoints import save
 from ivfp_bt.models.grasp_policy import GraspPolicyConfig
@@ -20,6 +20,11 @@ from ivfp_bt.training.imitation import demonstrated_success, grasp_examples, tra
 from ivfp_bt.training.model_card import write_card
 from ivfp_bt.training.probe_classifier import score_classifier, train_classifier, video_examples
 from ivfp_bt.training.reinforce import RLSettings
+
+if TYPE_CHECKING:
+    from ivfp_bt.models.anticipation import FailureAnticipator
+    from ivfp_bt.training.anticipation import Split
+    from ivfp_bt.training.clip_data import Clip
 
 Track = Callable[[str], Callable[[int, int, dict], None]]
 
@@ -195,6 +200,7 @@ def make_anticipation(data: list[Path], out: Path, plan: AnticipationPlan, comma
     for ahead, blank in blanks.items():
         student, metrics = train_student(clips, split, teacher, blank, plan.epochs, plan.batch, plan.lr, plan.seed,
                                          track(f"student {ahead:g} s"))
+        metrics["monitor"] = calibrate_monitor(student, clips, split, track)
         name = f"student_{ahead:g}s"
         results[name] = metrics
         _save_anticipator(student, out / name, f"Failure-anticipation student ({ahead:g} s ahead)",
@@ -203,6 +209,26 @@ def make_anticipation(data: list[Path], out: Path, plan: AnticipationPlan, comma
                           "teacher's features per modality, with learnable loss weights.", command, plan.seed,
                           data_card, started, metrics)
     return results
+
+
+def calibrate_monitor(student: FailureAnticipator, clips: list[Clip], split: Split,
+                      track: Track = no_track) -> dict[str, Any]:
+    """The monitor's threshold: the best clip-level F1 on validation, replayed live
+    (training/monitor_replay.py); set in the student's config, with its scores."""
+    from ivfp_bt.training.monitor_replay import best_threshold, monitor_score, replay
+
+    def replayed(index, part: str) -> list:
+        report, done = track(f"monitor {student.config.ahead_s:g} s, {part}"), []
+        for i in index:
+            done.append(replay(student, clips[i]))
+            report(len(done), len(index), {})
+        return done
+
+    validation, test = replayed(split.validation, "validation"), replayed(split.test, "test")
+    threshold = best_threshold(validation) if validation else student.config.alarm_threshold
+    student.config.alarm_threshold = threshold
+    return {"threshold": threshold, "validation": monitor_score(validation, threshold),
+            "test": monitor_score(test, threshold)}
 
 
 def _save_anticipator(model, directory: Path, title: str, what: str, command: str, seed: int, data: dict,

@@ -22,7 +22,8 @@ class AnticipateFailure(RecordClip):
         "rate_hz": RecordClip.PARAMS["rate_hz"],   # frame size and depth follow the model
         "model": Param(str, "models/anticipation/student_1s", "directory of the trained student (ivfp-bt train "
                        "anticipation); relative paths as for ClassifyGrasp"),
-        "threshold": Param(float, 0.5, "least P(failure) that stops the motion", min=0.0, max=1.0),
+        "threshold": Param(float, 0.0, "least P(failure) that stops the motion; 0: the model's own, calibrated in "
+                           "training on whole clips replayed (alarm_threshold in its config.json)", min=0.0, max=1.0),
         "min_frames": Param(int, 2, "frames seen before the monitor may decide", min=1, max=64),
     }
 
@@ -31,6 +32,7 @@ class AnticipateFailure(RecordClip):
         self.network = shared_anticipator(self.model)     # a missing model is a UserError here, before any motion
         config = self.network.config
         self.depth, self.size = "depth" in config.modalities, config.image_size   # what the network needs, no more
+        self.stop_at = self.threshold or config.alarm_threshold
         super().setup(**resources)
 
     def initialise(self) -> None:
@@ -43,15 +45,15 @@ class AnticipateFailure(RecordClip):
         p = self.p_failure()
         now = self.frames[-1].time
         self.updates.append([round(now, 3), round(p, 4)])
-        fired = p >= self.threshold and len(self.frames) >= self.min_frames
+        fired = p >= self.stop_at and len(self.frames) >= self.min_frames
         # a new dict per update, so watchers see each one
-        self.record = {"monitor_p_failure": round(p, 4), "monitor_threshold": self.threshold,
+        self.record = {"monitor_p_failure": round(p, 4), "monitor_threshold": self.stop_at,
                        "monitor_updates": list(self.updates), "monitor_fired_at": round(now, 3) if fired else None,
                        "monitor_ahead_s": self.network.config.ahead_s}
         if not fired:
             self.feedback_message = f"P(failure) {p:.2f} after {len(self.frames)} frames"
             return Status.RUNNING
-        self.feedback_message = f"P(failure) {p:.2f} >= {self.threshold:g}: stop"
+        self.feedback_message = f"P(failure) {p:.2f} >= {self.stop_at:g}: stop"
         self.record.update(self.clip_record())
         return Status.FAILURE
 
