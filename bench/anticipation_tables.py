@@ -48,11 +48,49 @@ def table_modalities(args: argparse.Namespace) -> dict:
             metrics = make_anticipation([args.data], args.out / "modalities" / "-".join(combo), plan,
                                         "bench/anticipation_tables.py --tables modalities")
         rows.append({"modalities": list(combo), "source": source,
-                     **{name: metrics[name]["test"] for name in ("teacher", "student_1s", "student_2s")}})
+                     **{name: metrics[name]["test"] for name in ("teacher", "student_1s", "student_2s")},
+                     "monitor": {name: metrics[name].get("monitor") for name in ("student_1s", "student_2s")}})
         print(f"  {'-'.join(combo):16s} " + "  ".join(f"{name} F1 {100 * metrics[name]['test'].get('f1', 0):.1f}"
                                                       for name in ("teacher", "student_1s", "student_2s"))
               + f"  ({time.monotonic() - started:.0f} s)", flush=True)
+    monitor_traces(args.data, args.shipped / "student_1s", TABLES_DIR / "anticipation_traces.png")
     return {"epochs": args.epochs, "rows": rows}
+
+
+def monitor_traces(data: Path, student: Path, path: Path, each: int = 3) -> None:
+    """A plot of the shipped student's P(failure) replayed over test clips, failures and successes."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ivfp_bt.models.checkpoints import load_anticipator
+    from ivfp_bt.sidecar.dataset import find_runs
+    from ivfp_bt.training.anticipation import split_bins
+    from ivfp_bt.training.clip_data import load_clips
+    from ivfp_bt.training.monitor_replay import replay
+
+    if not (student / "config.json").is_file():
+        return
+    model, clips = load_anticipator(student), load_clips(find_runs([data]))
+    test = [clips[i] for i in split_bins(clips).test]
+    chosen = [c for c in test if c.failed][:each] + [c for c in test if not c.failed][:each]
+    fig, axes = plt.subplots(2, each, figsize=(3.2 * each, 5), sharey=True, squeeze=False)
+    for ax, clip in zip(axes.flat, chosen):
+        r = replay(model, clip)
+        ax.plot(r.times - clip.start, r.p_failure, color="tab:red" if clip.failed else "tab:green")
+        ax.axhline(model.config.alarm_threshold, color="grey", linestyle=":", linewidth=1)
+        if clip.failed:
+            ax.axvline(clip.moment - clip.start, color="black", linewidth=1)
+        ax.set_title(clip.kind or ("failure" if clip.failed else "success"), fontsize=9)
+        ax.set_ylim(0, 1)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("P(failure)")
+    for ax in axes[-1]:
+        ax.set_xlabel("s into the clip")
+    fig.suptitle(f"{student.name} replayed on test clips (dotted: alarm threshold; black: the failure)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def monitor_decisions(run_dirs: list[Path]) -> dict:

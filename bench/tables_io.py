@@ -101,6 +101,7 @@ def anticipation_md(t: dict) -> str:
                          + " | ".join(cells) + " |")
         first = m["rows"][0]["teacher"]
         parts.append(f"\nTest bins: {first.get('examples', 0)} clips, {first.get('failures', 0)} failures.\n")
+        parts += _monitor_md(m["rows"])
     if "monitor" in t:
         r, n = t["monitor"]["row"], t["monitor"]
         parts += [f"### Table I with the monitor\n\n`pick_vitl_anticipate.yaml`, seen items, {n['trials']} bins x "
@@ -109,6 +110,33 @@ def anticipation_md(t: dict) -> str:
                   f"{r['fired']}, of which {r['fired_rightly']} would have failed (the simulator played each stopped "
                   "extraction on to see). Compare IL+VitL in Table I above.\n"]
     return "\n".join(parts) + "\n"
+
+
+def _monitor_md(rows: list[dict]) -> list[str]:
+    """The students as monitors: replayed live over whole test clips (training/monitor_replay.py)."""
+    if not any(r.get("monitor", {}).get("student_1s") for r in rows):
+        return []
+    out = ["### The students as monitors\n\nEach student replayed over whole test clips as the monitor runs: "
+           "an update per frame (4 Hz), a false alarm if any update in a success passes the threshold, a failure "
+           "caught only if an alarm comes before it happens; lead: the median time from alarm to failure. The "
+           "threshold is the one with the best F1 on the validation bins (saved with the model).\n",
+           "| modalities | 1 s: threshold | P / R / F1 | lead | 2 s: threshold | P / R / F1 | lead |",
+           "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        cells = []
+        for name in ("student_1s", "student_2s"):
+            m = (r.get("monitor") or {}).get(name)
+            if not m:
+                cells += ["", "", ""]
+                continue
+            t = m["test"]
+            cells += [f"{m['threshold']:.2f}", f"{100 * t['precision']:.0f} / {100 * t['recall']:.0f} / "
+                      f"{100 * t['f1']:.1f}", f"{t['lead_s']:.1f} s"]
+        key = "-".join(r["modalities"]).replace("rgb", "RGB").replace("depth", "D").replace("flow", "F")
+        parts = " | ".join(cells)
+        out.append(f"| {key} | {parts} |")
+    out.append("\n![The shipped 1 s student replayed over test clips](tables/anticipation_traces.png)\n")
+    return out
 
 
 def plots(one: dict | None, three: dict | None) -> None:

@@ -63,9 +63,11 @@ def test_teacher_detects_and_student_foresees_a_visible_failure(tmp_path):
     student, metrics = train_student(clips, split, teacher, blanks=1, epochs=12, batch_size=8, lr=3e-3, seed=0)
     assert metrics["test"]["f1"] >= 0.9 and metrics["ahead_s"] == 1.0
     assert set(metrics["loss_weights"]) == {"mmd", "ce"}
-    monitor = calibrate_monitor(student, clips, split)["test"]          # watching whole clips live
+    calibrated = calibrate_monitor(student, clips, split)                # watching whole clips live
+    monitor = {**calibrated["test"], "consecutive": calibrated["consecutive"]}
     assert monitor["recall"] >= 0.9 and monitor["false_alarms"] <= 1 and monitor["lead_s"] >= 0.5
-    assert student.config.alarm_threshold == calibrate_monitor(student, clips, split)["threshold"]
+    assert (student.config.alarm_threshold, student.config.alarm_consecutive) == (monitor["threshold"],
+                                                                                monitor["consecutive"])
 
 
 def test_train_anticipation_saves_teacher_and_students_with_cards(tmp_path, capsys):
@@ -79,7 +81,9 @@ def test_train_anticipation_saves_teacher_and_students_with_cards(tmp_path, caps
     card = json.loads((out / "student_2s" / "training.json").read_text())
     assert card["metrics"]["ahead_s"] == 2.0 and card["data"]["clips"] == 60
     config = json.loads((out / "student_2s" / "config.json").read_text())
-    assert config["blank_frames"] == 2 and config["alarm_threshold"] == card["metrics"]["monitor"]["threshold"]
+    monitor = card["metrics"]["monitor"]
+    assert config["blank_frames"] == 2 and config["alarm_threshold"] == monitor["threshold"]
+    assert config["alarm_consecutive"] == monitor["consecutive"]
     assert card["metrics"]["monitor"]["test"]["clips"] == 12                    # two test bins, replayed
     assert "anticipation:" in capsys.readouterr().out
 

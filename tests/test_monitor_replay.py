@@ -10,7 +10,7 @@ import torch
 
 from ivfp_bt.models.anticipation import FailureAnticipator, anticipation_config
 from ivfp_bt.training.clip_data import Clip
-from ivfp_bt.training.monitor_replay import Replay, best_threshold, monitor_score, replay
+from ivfp_bt.training.monitor_replay import Replay, monitor_score, operating_point, replay
 
 
 def replayed(p: list[float], failed: bool, moment: float) -> Replay:
@@ -29,11 +29,28 @@ def test_an_alarm_in_a_success_is_false_and_a_failure_counts_only_if_caught_befo
     assert strict["caught"] == strict["false_alarms"] == 0 and strict["f1"] == 0.0
 
 
-def test_the_threshold_chosen_separates_failures_from_successes():
+def test_a_spike_does_not_make_an_alarm_when_updates_in_a_row_are_asked_for():
+    spike = replayed([0.1, 0.9, 0.1, 0.1], failed=False, moment=1.5)
+    assert spike.alarm(0.5) == 0.5 and spike.alarm(0.5, consecutive=2) is None
+    assert replayed([0.1, 0.9, 0.9, 0.1], True, 1.5).alarm(0.5, consecutive=2) == 1.0
+
+
+def test_the_operating_point_separates_failures_from_successes():
     replays = [replayed([0.1, 0.6, 0.3], False, 1.0), replayed([0.2, 0.55], False, 0.5),
                replayed([0.3, 0.7, 0.9], True, 1.0), replayed([0.75, 0.8], True, 0.5)]
-    t = best_threshold(replays)
-    assert 0.6 < t <= 0.8 and monitor_score(replays, t)["f1"] == 1.0
+    threshold, consecutive = operating_point(replays)
+    m = monitor_score(replays, threshold, consecutive)
+    assert 0.6 < threshold <= 0.8 and m["j"] == 1.0 and m["false_alarms"] == 0
+
+
+def test_an_alarm_on_every_clip_is_not_chosen_though_failures_are_common():
+    # F1 would favour alarming on everything (precision 0.75, recall 1); J sees it stops every success
+    replays = ([replayed([0.5, 0.9], True, 0.5)] * 3 + [replayed([0.3, 0.35], True, 0.5)] * 3
+               + [replayed([0.3, 0.4], False, 0.5)] * 2)
+    threshold, consecutive = operating_point(replays)
+    m = monitor_score(replays, threshold, consecutive)
+    assert m["false_alarms"] == 0 and m["caught"] == 3
+    assert monitor_score(replays, 0.25)["f1"] > m["f1"]      # what F1 would have picked instead
 
 
 def test_the_replay_makes_one_update_per_frame_as_the_live_monitor(tmp_path):

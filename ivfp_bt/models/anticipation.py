@@ -38,7 +38,7 @@ class AnticipationConfig(PretrainedConfig):
                  tubelet_size: tuple[int, int, int] = (4, 16, 16), hidden_size: int = 128,
                  num_hidden_layers: int = 4, num_attention_heads: int = 4, intermediate_size: int = 512,
                  frame_period_s: float = 1.0, blank_frames: int = 0, role: str = "teacher",
-                 alarm_threshold: float = 0.5, **kwargs):
+                 alarm_threshold: float = 0.5, alarm_consecutive: int = 1, **kwargs):
         unknown = [m for m in modalities if m not in MODALITIES]
         if unknown or not modalities:
             raise ValueError(f"modalities are some of {', '.join(MODALITIES)}, not {', '.join(modalities) or 'none'}")
@@ -47,7 +47,8 @@ class AnticipationConfig(PretrainedConfig):
         self.hidden_size, self.num_hidden_layers = hidden_size, num_hidden_layers
         self.num_attention_heads, self.intermediate_size = num_attention_heads, intermediate_size
         self.frame_period_s, self.blank_frames, self.role = float(frame_period_s), int(blank_frames), role
-        self.alarm_threshold = float(alarm_threshold)   # a monitor's, calibrated in training (monitor_replay.py)
+        # a monitor's alarm: P(failure) >= threshold for consecutive updates (calibrated: monitor_replay.py)
+        self.alarm_threshold, self.alarm_consecutive = float(alarm_threshold), int(alarm_consecutive)
         super().__init__(**kwargs)
 
     @property

@@ -213,9 +213,9 @@ def make_anticipation(data: list[Path], out: Path, plan: AnticipationPlan, comma
 
 def calibrate_monitor(student: FailureAnticipator, clips: list[Clip], split: Split,
                       track: Track = no_track) -> dict[str, Any]:
-    """The monitor's threshold: the best clip-level F1 on validation, replayed live
-    (training/monitor_replay.py); set in the student's config, with its scores."""
-    from ivfp_bt.training.monitor_replay import best_threshold, monitor_score, replay
+    """The monitor's operating point (threshold, consecutive updates): the best on validation
+    clips replayed live (training/monitor_replay.py); set in the student's config, with its scores."""
+    from ivfp_bt.training.monitor_replay import monitor_score, operating_point, replay
 
     def replayed(index, part: str) -> list:
         report, done = track(f"monitor {student.config.ahead_s:g} s, {part}"), []
@@ -225,10 +225,12 @@ def calibrate_monitor(student: FailureAnticipator, clips: list[Clip], split: Spl
         return done
 
     validation, test = replayed(split.validation, "validation"), replayed(split.test, "test")
-    threshold = best_threshold(validation) if validation else student.config.alarm_threshold
-    student.config.alarm_threshold = threshold
-    return {"threshold": threshold, "validation": monitor_score(validation, threshold),
-            "test": monitor_score(test, threshold)}
+    config = student.config
+    if validation:
+        config.alarm_threshold, config.alarm_consecutive = operating_point(validation)
+    point = (config.alarm_threshold, config.alarm_consecutive)
+    return {"threshold": point[0], "consecutive": point[1], "validation": monitor_score(validation, *point),
+            "test": monitor_score(test, *point)}
 
 
 def _save_anticipator(model, directory: Path, title: str, what: str, command: str, seed: int, data: dict,

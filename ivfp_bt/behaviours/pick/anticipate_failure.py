@@ -16,7 +16,8 @@ Status = py_trees.common.Status
 
 
 class AnticipateFailure(RecordClip):
-    """Watch the wrist camera with the student network; FAILURE once P(failure) >= `threshold`, else RUNNING until stopped."""
+    """Watch the wrist camera with the student network; FAILURE once P(failure) >= `threshold` for `consecutive`
+    updates in a row, else RUNNING until stopped."""
 
     PARAMS = {
         "rate_hz": RecordClip.PARAMS["rate_hz"],   # frame size and depth follow the model
@@ -24,6 +25,8 @@ class AnticipateFailure(RecordClip):
                        "anticipation); relative paths as for ClassifyGrasp"),
         "threshold": Param(float, 0.0, "least P(failure) that stops the motion; 0: the model's own, calibrated in "
                            "training on whole clips replayed (alarm_threshold in its config.json)", min=0.0, max=1.0),
+        "consecutive": Param(int, 0, "updates in a row at or above the threshold that make an alarm; 0: the "
+                             "model's own (alarm_consecutive)", min=0, max=64),
         "min_frames": Param(int, 2, "frames seen before the monitor may decide", min=1, max=64),
     }
 
@@ -33,11 +36,13 @@ class AnticipateFailure(RecordClip):
         config = self.network.config
         self.depth, self.size = "depth" in config.modalities, config.image_size   # what the network needs, no more
         self.stop_at = self.threshold or config.alarm_threshold
+        self.in_a_row = self.consecutive or config.alarm_consecutive
         super().setup(**resources)
 
     def initialise(self) -> None:
         super().initialise()
         self.updates: list[list[float]] = []
+        self.above = 0   # updates in a row at or above the threshold
 
     def update(self) -> Status:
         if not self.take_frame():
@@ -45,9 +50,12 @@ class AnticipateFailure(RecordClip):
         p = self.p_failure()
         now = self.frames[-1].time
         self.updates.append([round(now, 3), round(p, 4)])
-        fired = p >= self.stop_at and len(self.frames) >= self.min_frames
+        if len(self.frames) >= self.min_frames:
+            self.above = self.above + 1 if p >= self.stop_at else 0
+        fired = self.above >= self.in_a_row
         # a new dict per update, so watchers see each one
         self.record = {"monitor_p_failure": round(p, 4), "monitor_threshold": self.stop_at,
+                       "monitor_consecutive": self.in_a_row,
                        "monitor_updates": list(self.updates), "monitor_fired_at": round(now, 3) if fired else None,
                        "monitor_ahead_s": self.network.config.ahead_s}
         if not fired:
