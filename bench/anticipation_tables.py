@@ -33,7 +33,8 @@ def _shipped(directory: Path) -> dict | None:
     cards = {name: directory / name / "training.json" for name in ("teacher", "student_1s", "student_2s")}
     if not all(card.is_file() for card in cards.values()):
         return None
-    return {name: json.loads(card.read_text())["metrics"] for name, card in cards.items()}
+    read = {name: json.loads(card.read_text()) for name, card in cards.items()}
+    return {**{name: card["metrics"] for name, card in read.items()}, "epochs": read["teacher"]["data"]["epochs"]}
 
 
 def table_modalities(args: argparse.Namespace) -> dict:
@@ -44,10 +45,11 @@ def table_modalities(args: argparse.Namespace) -> dict:
         metrics = _shipped(args.shipped) if combo == COMBOS[-1] else None
         source = str(args.shipped) if metrics else "trained here"
         if metrics is None:
-            plan = AnticipationPlan(modalities=combo, epochs=args.epochs, seed=args.seed)
+            plan = AnticipationPlan(modalities=combo, epochs=args.epochs, seed=args.seed, calibrate=False)
             metrics = make_anticipation([args.data], args.out / "modalities" / "-".join(combo), plan,
                                         "bench/anticipation_tables.py --tables modalities")
-        rows.append({"modalities": list(combo), "source": source,
+        epochs = metrics.get("epochs", args.epochs)
+        rows.append({"modalities": list(combo), "source": source, "epochs": epochs,
                      **{name: metrics[name]["test"] for name in ("teacher", "student_1s", "student_2s")},
                      "monitor": {name: metrics[name].get("monitor") for name in ("student_1s", "student_2s")}})
         print(f"  {'-'.join(combo):16s} " + "  ".join(f"{name} F1 {100 * metrics[name]['test'].get('f1', 0):.1f}"

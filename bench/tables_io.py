@@ -81,62 +81,75 @@ PAPER_ANTICIPATION = {   # the second paper's F1 % (Tables I and II): teacher, s
     "rgb-depth-flow": ("75.9", "82.1", "79.8")}
 
 
-def anticipation_md(t: dict) -> str:
+def anticipation_md(t: dict, one: dict | None = None) -> str:
     parts = ["## Failure anticipation (second paper)\n\nWrist-camera clips of probe and extraction "
              "(`ivfp-bt collect clips`), split 70/10/20 by bin; FAILURE is the positive class. Teacher: failure "
              "detection on windows that end at the failure. Students: the same windows with the last 1 or 2 one-second "
              "slots blank, so they must foresee it. Test-bin figures; the paper's F1 in brackets.\n"]
     if "modalities" in t:
         m = t["modalities"]
-        parts += [f"Each row trained with the `small` preset ({m['epochs']} epochs; the RGB-D-F row is the shipped "
-                  "models').\n", "| modalities | teacher P / R / F1 | student 1 s P / R / F1 | student 2 s P / R / F1 |",
-                  "|---|---|---|---|"]
+        parts += ["Each row is a teacher and its two students trained with the `small` preset by `train "
+                  "anticipation`'s pipeline (the RGB-D-F row: the shipped models). Precision / recall / F1 in %.\n",
+                  "| modalities | epochs | teacher | student 1 s | student 2 s |", "|---|---|---|---|---|"]
         for r in m["rows"]:
             key = "-".join(r["modalities"])
             paper = PAPER_ANTICIPATION.get(key, ("", "", ""))
-            cells = [f"{100 * r[n].get('precision', 0):.0f} / {100 * r[n].get('recall', 0):.0f} / "
-                     f"{100 * r[n].get('f1', 0):.1f}" + (f" ({paper[i]})" if paper[i] else "") for i, n in enumerate(("teacher", "student_1s",
-                                                                                         "student_2s"))]
+            cells = [_prf(r[n]) + (f" ({paper[i]})" if paper[i] else "")
+                     for i, n in enumerate(("teacher", "student_1s", "student_2s"))]
             parts.append(f"| {key.replace('rgb', 'RGB').replace('depth', 'D').replace('flow', 'F')} | "
-                         + " | ".join(cells) + " |")
+                         f"{r.get('epochs', m['epochs'])} | " + " | ".join(cells) + " |")
         first = m["rows"][0]["teacher"]
         parts.append(f"\nTest bins: {first.get('examples', 0)} clips, {first.get('failures', 0)} failures.\n")
         parts += _monitor_md(m["rows"])
     if "monitor" in t:
-        r, n = t["monitor"]["row"], t["monitor"]
-        parts += [f"### Table I with the monitor\n\n`pick_vitl_anticipate.yaml`, seen items, {n['trials']} bins x "
-                  f"{n['picks_per_trial']} picks on Table I's seeds: SR {100 * r['sr']:.1f}%, UPH {r['uph']:.1f}, "
-                  f"interventions {r['interventions_h']:.1f}/h. The monitor watched {r['watched']} grasps and stopped "
-                  f"{r['fired']}, of which {r['fired_rightly']} would have failed (the simulator played each stopped "
-                  "extraction on to see). Compare IL+VitL in Table I above.\n"]
+        parts += _with_monitor_md(t["monitor"], one)
     return "\n".join(parts) + "\n"
+
+
+def _with_monitor_md(n: dict, one: dict | None) -> list[str]:
+    """Table I's IL+VitL row (seen items) beside the same strategy guarded by the monitor."""
+    r = n["row"]
+    base = next((row for row in (one or {}).get("rows", []) if row["strategy"] == "IL+VitL"
+                 and row["objects"] == "seen"), None)
+    out = [f"### Table I with the monitor\n\n`pick_vitl_anticipate.yaml` (IL+VitL with the 1 s student guarding "
+           f"probe, verdict and extraction), seen items, {n['trials']} bins x {n['picks_per_trial']} picks on Table "
+           "I's seeds, beside IL+VitL's row of Table I.\n",
+           "| strategy | picks | SR | UPH | interventions/h | outcomes |", "|---|---|---|---|---|---|"]
+    for row in ([base] if base else []) + [r]:
+        modes = ", ".join(f"{k} {v}" for k, v in sorted(row.get("modes", {}).items(), key=lambda kv: -kv[1]))
+        out.append(f"| {row['strategy']} | {row['picks']} | {100 * row['sr']:.1f}% | {row['uph']:.1f} | "
+                   f"{row['interventions_h']:.1f} | {modes} |")
+    out.append(f"\nThe monitor watched {r['watched']} grasps and stopped {r['fired']}; the simulator played each "
+               f"stopped motion on to see, and {r['fired_rightly']} of them would have failed.\n")
+    return out
+
+
+def _prf(m: dict) -> str:
+    return f"{100 * m.get('precision', 0):.0f} / {100 * m.get('recall', 0):.0f} / {100 * m.get('f1', 0):.1f}"
 
 
 def _monitor_md(rows: list[dict]) -> list[str]:
     """The students as monitors: replayed live over whole test clips (training/monitor_replay.py)."""
-    if not any(r.get("monitor", {}).get("student_1s") for r in rows):
-        return []
-    out = ["### The students as monitors\n\nEach student replayed over whole test clips as the monitor runs: "
-           "an update per frame (4 Hz), a false alarm if any update in a success passes the threshold, a failure "
-           "caught only if an alarm comes before it happens; lead: the median time from alarm to failure. The "
-           "threshold is the one with the best F1 on the validation bins (saved with the model).\n",
-           "| modalities | 1 s: threshold | P / R / F1 | lead | 2 s: threshold | P / R / F1 | lead |",
+    out = ["### The students as monitors\n\nEach student replayed over the whole test clips as `AnticipateFailure` "
+           "runs it: an update per frame (4 Hz); an alarm when P(failure) stays at or above the threshold for the "
+           "given updates in a row; any alarm in a success is false; a failure counts as caught only if the alarm "
+           "comes before it happens (lead: the median time between). The operating point is the best on the "
+           "validation bins for caught rate minus false-alarm rate, saved with the model.\n",
+           "| modalities | student | alarm | caught in time | late | lead | successes stopped |",
            "|---|---|---|---|---|---|---|"]
+    shown = 0
     for r in rows:
-        cells = []
-        for name in ("student_1s", "student_2s"):
-            m = (r.get("monitor") or {}).get(name)
-            if not m:
-                cells += ["", "", ""]
-                continue
-            t = m["test"]
-            cells += [f"{m['threshold']:.2f}", f"{100 * t['precision']:.0f} / {100 * t['recall']:.0f} / "
-                      f"{100 * t['f1']:.1f}", f"{t['lead_s']:.1f} s"]
         key = "-".join(r["modalities"]).replace("rgb", "RGB").replace("depth", "D").replace("flow", "F")
-        parts = " | ".join(cells)
-        out.append(f"| {key} | {parts} |")
+        for name, monitor in (r.get("monitor") or {}).items():
+            if not monitor:
+                continue
+            t, shown = monitor["test"], shown + 1
+            out.append(f"| {key} | {name.removeprefix('student_')[:-1]} s ahead | P ≥ {monitor['threshold']:.2f}, "
+                       f"{monitor.get('consecutive', 1)} in a row | {t['caught']} of {t['failures']} "
+                       f"({100 * t['recall']:.0f}%) | {t['late']} | {t['lead_s']:.1f} s | {t['false_alarms']} of "
+                       f"{t['clips'] - t['failures']} ({100 * t.get('false_alarm_rate', 0):.0f}%) |")
     out.append("\n![The shipped 1 s student replayed over test clips](tables/anticipation_traces.png)\n")
-    return out
+    return out if shown else []
 
 
 def plots(one: dict | None, three: dict | None) -> None:
@@ -181,7 +194,7 @@ def write_page() -> Path:
                       for n, md, t in (("I", table_one_md, one), ("II", table_two_md, two), ("III", table_three_md, three))]
     anticipation = TABLES_DIR / "anticipation.json"
     if anticipation.is_file():
-        parts.append(anticipation_md(json.loads(anticipation.read_text())))
+        parts.append(anticipation_md(json.loads(anticipation.read_text()), one))
     notes = DOCS / "results_notes.md"
     if notes.is_file():
         parts.append(notes.read_text())

@@ -45,10 +45,9 @@ tree:
 """
 
 
-def decided_network(directory: Path, p_failure: float, alarm_threshold: float = 0.5) -> Path:
+def decided_network(directory: Path, p_failure: float, **alarm) -> Path:
     """A tiny network whose verdict is fixed: its fusion's last layer ignores the features."""
-    model = FailureAnticipator(anticipation_config("tiny", blank_frames=1, role="student",
-                                                   alarm_threshold=alarm_threshold))
+    model = FailureAnticipator(anticipation_config("tiny", blank_frames=1, role="student", **alarm))
     last = model.fusion[-1]
     with torch.no_grad():
         last.weight.zero_()
@@ -58,8 +57,8 @@ def decided_network(directory: Path, p_failure: float, alarm_threshold: float = 
     return directory
 
 
-def run_guarded(tmp_path: Path, write, p_failure: float, alarm_threshold: float = 0.5) -> dict:
-    model = decided_network(tmp_path / "student", p_failure, alarm_threshold)
+def run_guarded(tmp_path: Path, write, p_failure: float, **alarm) -> dict:
+    model = decided_network(tmp_path / "student", p_failure, **alarm)
     tree = load_tree(write("guarded.yaml", GUARDED), {"monitor": str(model)})
     summary = Executive(tree, RunOptions(picks=1, tick_hz=10, seed=1001, record_dir=str(tmp_path / "run")),
                         write=lambda line: None).run()
@@ -70,12 +69,13 @@ def run_guarded(tmp_path: Path, write, p_failure: float, alarm_threshold: float 
 
 
 def test_a_foreseen_failure_stops_the_extraction_and_the_item_goes_back(tmp_path, write):
-    record = run_guarded(tmp_path, write, p_failure=0.99)
+    record = run_guarded(tmp_path, write, p_failure=0.99, alarm_consecutive=3)
     assert record["monitor_fired_at"] is not None and record["monitor_p_failure"] >= 0.5
     assert "Extract_s" not in record and "outcome" not in record     # stopped before it finished
     assert "Release_s" in record and record["pick_succeeded"] == 0    # put back, and the pick failed
     assert record["foreseen_outcome"] in {"success", "fail_not_picked", "fail_multipick", "fail_wrong_item"}
-    assert len(record["monitor_updates"]) >= 2                        # min_frames before it may decide
+    assert len(record["monitor_updates"]) == 4       # 3 alarms in a row, counted from min_frames (2) on
+    assert record["monitor_fired_at"] == record["monitor_updates"][-1][0]
     assert record["arrays"]["clip_rgb"].shape[1:] == (32, 32, 3)      # frames at the network's size
     assert "clip_depth" in record["arrays"]
 
@@ -91,7 +91,7 @@ def test_a_quiet_monitor_lets_the_extraction_finish_and_logs_its_clip(tmp_path, 
 
 
 def test_the_monitor_stops_at_the_threshold_its_model_was_calibrated_with(tmp_path, write):
-    record = run_guarded(tmp_path, write, p_failure=0.7, alarm_threshold=0.8)
+    record = run_guarded(tmp_path, write, p_failure=0.7, alarm_threshold=0.8)   # and 1 update in a row
     assert record["monitor_fired_at"] is None and record["monitor_threshold"] == 0.8
     assert record["outcome"] is not None                              # the extraction ran to its end
 

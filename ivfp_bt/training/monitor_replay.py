@@ -25,7 +25,7 @@ from ivfp_bt.models.anticipation import FailureAnticipator, failure_probability
 from ivfp_bt.models.clip_window import batch, clip_window
 from ivfp_bt.training.clip_data import Clip
 
-THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.951, 0.05)) + (0.97, 0.99)
+THRESHOLDS = tuple(float(round(t, 2)) for t in np.arange(0.05, 0.951, 0.05)) + (0.97, 0.99)
 CONSECUTIVE = (1, 2, 3, 4)
 
 
