@@ -46,8 +46,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     anticipation = stages.add_parser("anticipation", help="the failure-anticipation teacher and students (ViViT)",
                                      description="Train the second paper's networks on clips (ivfp-bt collect clips): "
                                      "a teacher that detects failures in windows that end at them, then one student per "
-                                     "--ahead that sees only what came before (CE + MMD to the teacher's features). "
-                                     "Saves OUT/teacher and OUT/student_<ahead>s.")
+                                     "--ahead that sees only what came before (CE + MMD to the teacher's features), "
+                                     "its alarm calibrated by replaying the validation clips as the monitor sees "
+                                     "them. Saves OUT/teacher and OUT/student_<ahead>s.")
     _data(anticipation, "models/anticipation", default_data="data/clips")
     anticipation.add_argument("--preset", choices=("small", "paper", "tiny"), default="small",
                               help="network size: small (the shipped one), paper (224², hidden 256, depth 6), tiny")
