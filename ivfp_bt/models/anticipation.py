@@ -100,12 +100,15 @@ def p_failure_now(model: FailureAnticipator, times: np.ndarray, rgb: list[np.nda
                   depth: list[np.ndarray] | None) -> float:
     """One monitor update: the student's P(failure) ``ahead_s`` after the newest frame (flow for
     every pair of the window, one forward per modality, fusion)."""
-    config = model.config
-    end = float(times[-1]) + config.ahead_s     # the window's blank slots are the future it anticipates
-    window = clip_window(times, rgb, depth, end, config.num_frames, config.frame_period_s, tuple(config.modalities),
-                         config.image_size, config.blank_frames)
-    logits, _ = model(batch([window]))
+    logits, _ = model(batch([monitor_window(model.config, times, rgb, depth)]))
     return float(failure_probability(logits)[0])
+
+
+def monitor_window(config: AnticipationConfig, times: np.ndarray, rgb, depth) -> dict[str, torch.Tensor]:
+    """What a monitor's update shows the student: the window ending ``ahead_s`` after the newest
+    frame (``times[-1]``), so its blank slots are the future it anticipates."""
+    return clip_window(times, rgb, depth, float(times[-1]) + config.ahead_s, config.num_frames,
+                       config.frame_period_s, tuple(config.modalities), config.image_size, config.blank_frames)
 
 
 def anticipation_config(preset: str = "small", **overrides) -> AnticipationConfig:

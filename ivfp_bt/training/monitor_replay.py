@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ivfp_bt.models.anticipation import FailureAnticipator, failure_probability
-from ivfp_bt.models.clip_window import batch, clip_window
+from ivfp_bt.models.anticipation import FailureAnticipator, failure_probability, monitor_window
+from ivfp_bt.models.clip_window import batch
 from ivfp_bt.training.clip_data import Clip
 
 THRESHOLDS = tuple(float(round(t, 2)) for t in np.arange(0.05, 0.951, 0.05)) + (0.97, 0.99)
@@ -52,12 +52,9 @@ class Replay:
 def replay(model: FailureAnticipator, clip: Clip, min_frames: int = 2) -> Replay:
     """Every update a monitor with ``model`` makes while ``clip`` is recorded: one per frame,
     from the ``min_frames``-th on, each window ending ``ahead_s`` after its newest frame."""
-    config = model.config
     model.eval()
     updates = range(min(min_frames, len(clip.times)) - 1, len(clip.times))
-    made = [clip_window(clip.times[:k + 1], clip.rgb, clip.depth, float(clip.times[k]) + config.ahead_s,
-                        config.num_frames, config.frame_period_s, tuple(config.modalities), config.image_size,
-                        config.blank_frames) for k in updates]
+    made = [monitor_window(model.config, clip.times[:k + 1], clip.rgb, clip.depth) for k in updates]
     p = torch.cat([failure_probability(model(batch(made[s:s + 32]))[0]) for s in range(0, len(made), 32)])
     return Replay(clip.times[list(updates)], p.numpy(), clip.failed, clip.moment)
 
