@@ -85,7 +85,8 @@ def test_train_anticipation_saves_teacher_and_students_with_cards(tmp_path, caps
     assert config["blank_frames"] == 2 and config["alarm_threshold"] == monitor["threshold"]
     assert config["alarm_consecutive"] == monitor["consecutive"]
     assert card["metrics"]["monitor"]["test"]["clips"] == 12                    # two test bins, replayed
-    assert "anticipation:" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "anticipation:" in out and "student_2s test F1" in out and "as a monitor" in out
 
 
 @pytest.mark.parametrize("args, message", [

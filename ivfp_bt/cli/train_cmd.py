@@ -109,7 +109,7 @@ def handle(args: argparse.Namespace) -> int:
         else:
             from ivfp_bt.training.train_all import train_all
             result = train_all(args.preset, args.out, args.seed, args.workers, command, track)
-    print(f"{args.stage}: {_summary(result)}")
+    print(f"{args.stage}: {_anticipation_summary(result) if args.stage == 'anticipation' else _summary(result)}")
     return 0
 
 
@@ -158,3 +158,19 @@ def _summary(result: dict) -> str:
             else:
                 yield f"{prefix}{k} {v:.3f}" if isinstance(v, float) else f"{prefix}{k} {v}"
     return ", ".join(flat(result))
+
+
+def _anticipation_summary(result: dict) -> str:
+    """Per network its test F1, and for a student how it does as a monitor (the cards have the rest)."""
+    parts = []
+    for name, m in result.items():
+        test = m.get("test", {})
+        line = (f"{name} test F1 {test.get('f1', 0):.3f} (P {test.get('precision', 0):.2f}, "
+                f"R {test.get('recall', 0):.2f})")
+        if "monitor" in m:
+            a, t = m["monitor"], m["monitor"]["test"]
+            line += (f"; as a monitor (P >= {a['threshold']:g}, {a['consecutive']} in a row) it catches {t['caught']} "
+                     f"of {t['failures']} failures a median {t['lead_s']:.1f} s ahead and stops "
+                     f"{t['false_alarms']} of {t['clips'] - t['failures']} successes")
+        parts.append(line)
+    return "\n  ".join([""] + parts)
