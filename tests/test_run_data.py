@@ -40,6 +40,21 @@ def test_the_dataset_gives_tensors_and_labels_of_each_attempt(run_dir):
     assert batch["video"].shape[0] == len(probed)
 
 
+def test_reading_runs_never_creates_one(tmp_path, monkeypatch):
+    pytest.importorskip("torch")
+    from ivfp_bt.errors import UserError
+    from ivfp_bt.sidecar.dataset import chosen_attempts
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TypeError, match="list of run directories"):
+        with chosen_attempts("data/clips", lambda record: True):
+            pass
+    with pytest.raises(UserError, match="no records.sqlite"):
+        with chosen_attempts([tmp_path / "missing"], lambda record: True):
+            pass
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_lerobot_export_writes_the_v3_layout_with_rewards(run_dir, tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
     av = pytest.importorskip("av")

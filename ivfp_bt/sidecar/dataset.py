@@ -45,7 +45,7 @@ def chosen_attempts(run_dirs: Iterable[str | Path], choose: Callable[[dict], Any
                     ) -> Iterator[list[tuple[RunStore, int, dict, Any]]]:
     """(store, attempt, record, what ``choose`` said) for each logged attempt ``choose`` says
     something other than None of; the stores stay open inside the ``with`` to read arrays."""
-    stores = [RunStore(run) for run in run_dirs]
+    stores = [RunStore(run) for run in _existing_runs(run_dirs)]
     try:
         chosen = []
         for store in stores:
@@ -60,14 +60,24 @@ def chosen_attempts(run_dirs: Iterable[str | Path], choose: Callable[[dict], Any
             store.close()
 
 
+def _existing_runs(run_dirs: Iterable[str | Path]) -> list[Path]:
+    """The run directories, checked to exist: opening a RunStore creates one, and a reader must
+    not (a bare string passed for a list once made a run directory of each of its letters)."""
+    if isinstance(run_dirs, (str, Path)):
+        raise TypeError(f"run_dirs must be a list of run directories, not the single path {run_dirs!r}")
+    runs = [Path(run) for run in run_dirs]
+    for run in runs:
+        if not (run / "records.sqlite").is_file():
+            raise UserError(f"{run}: not a run directory (no records.sqlite)")
+    return runs
+
+
 class AttemptDataset(torch.utils.data.Dataset):
     def __init__(self, run_dirs: Iterable[str | Path], require: Iterable[str] = ()):
         self.stores: list[RunStore] = []
         self.index: list[tuple[int, int]] = []
         require = tuple(require)
-        for run_dir in run_dirs:
-            if not (Path(run_dir) / "records.sqlite").is_file():
-                raise UserError(f"{run_dir}: not a run directory (no records.sqlite)")
+        for run_dir in _existing_runs(run_dirs):
             store = RunStore(run_dir)
             self.stores.append(store)
             for attempt in store.ids():
