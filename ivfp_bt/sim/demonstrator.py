@@ -1,6 +1,13 @@
 """A scripted demonstrator for stage 1: it sees the target's true pose, as a person at the
 teleop page sees the bin, and clicks near the middle of its front face, with a person's
-scatter. Its grasps succeed often, not always."""
+scatter. Its grasps succeed often, not always.
+
+With ``foresight`` it also judges its grasps before showing one, as an experienced person
+does by eye: it plays up to that many of its ideas forward in a copy of the physics (the
+first the usual click, the others elsewhere on the face and at other widths) and shows the
+first that would succeed, or its first idea when none would. Every idea keeps the click's
+scatter, so what it shows is what it foresaw.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +15,59 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ivfp_bt.pick.candidates import MAX_WIDTH, WIDTH_MARGIN, GraspCandidate, candidate_at, target_pixels
+from ivfp_bt.pick.candidates import MAX_WIDTH, WIDTH_MARGIN, GraspCandidate, candidate_at, target_pixels, target_top
+from ivfp_bt.pick.motion_plan import grasp_tool_point
 from ivfp_bt.robot.interface import RGBDFrame
+from ivfp_bt.sim.oracle import Outcome
 
 if TYPE_CHECKING:
     from ivfp_bt.sim.work_cell import SimWorkCell
 
 CLICK_SCATTER_M = 0.008     # a person's click lands this far (1 sigma) from where they meant
 WIDTH_SCATTER_M = 0.005
+OTHER_IDEAS_X = 0.3         # later ideas aim up to this fraction of the item's width off its middle
+OTHER_IDEAS_MARGIN = (0.005, 0.035)   # and open this much wider than the item
 
 
 class SimDemonstrator:
     def __init__(self, work_cell: "SimWorkCell", rng: np.random.Generator):
         self.work_cell, self.rng = work_cell, rng
+        self.foreseen: list[str] = []     # the last demonstration's ideas, as foreseen
 
-    def demonstrate(self, frame: RGBDFrame) -> GraspCandidate:
+    def demonstrate(self, frame: RGBDFrame, foresight: int = 0) -> GraspCandidate:
+        """A demonstrated grasp; with ``foresight`` > 0, the first of that many ideas that the
+        simulator foresees succeeding (the first idea when none does)."""
+        ideas = [self._idea(frame, first=i == 0) for i in range(max(1, foresight))]
+        self.foreseen = []
+        if foresight <= 0:
+            return ideas[0]
+        top = target_top(frame)
+        for idea in ideas:
+            # the tool point ExecuteGrasp would use with its defaults
+            judgement = self.work_cell.foresee_grasp(grasp_tool_point(np.array(idea.point), top=top), idea.width)
+            self.foreseen.append("stall" if judgement is None else judgement.outcome.value)
+            if judgement is not None and judgement.outcome is Outcome.SUCCESS:
+                return idea
+        return ideas[0]
+
+    def _idea(self, frame: RGBDFrame, first: bool) -> GraspCandidate:
         robot = self.work_cell.robot
         target = robot.scene.target_item
         width, depth, height = target.item_type.extents
         x, y, _ = robot.data.xpos[robot.item_bodies[robot.scene.target]]
         bottom = robot.scene.config.bin_floor_z
-        meant = np.array([x, y + depth / 2, bottom + max(0.6 * height, height - 0.03)])
+        if first:   # the middle of the front face, a little below the top
+            meant = np.array([x, y + depth / 2, bottom + max(0.6 * height, height - 0.03)])
+            margin = WIDTH_MARGIN
+        else:
+            off = self.rng.uniform(-OTHER_IDEAS_X, OTHER_IDEAS_X) * width
+            meant = np.array([x + off, y + depth / 2, bottom + self.rng.uniform(0.4, 1.0) * height])
+            margin = self.rng.uniform(*OTHER_IDEAS_MARGIN)
         aimed = meant + self.rng.normal(0.0, CLICK_SCATTER_M, 3) * np.array([1.0, 0.0, 1.0])
         u, v = _project(frame, aimed)
         rows, cols = target_pixels(frame)
         nearest = int(np.argmin((rows - v) ** 2 + (cols - u) ** 2))
-        chosen_width = float(np.clip(width + WIDTH_MARGIN + self.rng.normal(0.0, WIDTH_SCATTER_M), 0.02, MAX_WIDTH))
+        chosen_width = float(np.clip(width + margin + self.rng.normal(0.0, WIDTH_SCATTER_M), 0.02, MAX_WIDTH))
         return candidate_at(frame, int(cols[nearest]), int(rows[nearest]), 1.0, width=chosen_width)
 
 

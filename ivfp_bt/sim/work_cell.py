@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import mujoco
 import numpy as np
 
-from ivfp_bt.pick.motion_plan import extract_plan
+from ivfp_bt.pick.motion_plan import extract_plan, grasp_plan, probe_plan
 from ivfp_bt.pick.plan_runner import run_to_end
 from ivfp_bt.sim.failure_watch import FailureWatch
 from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
@@ -100,6 +100,22 @@ class SimWorkCell:
         robot = self.robot
         saved = _save(robot)
         try:
+            run_to_end(robot, extract_plan())
+            return judge(robot, self.in_bin_before)
+        finally:
+            _restore(robot, saved)
+
+
+    def foresee_grasp(self, tool_point: np.ndarray, width: float) -> Judgement | None:
+        """The outcome a whole attempt (grasp, probe, extraction) at ``tool_point`` with pre-grasp
+        aperture ``width`` would have, leaving the simulation exactly as it was; None when the
+        grasp itself would not complete (a finger stalls against a neighbour)."""
+        robot = self.robot
+        saved = _save(robot)
+        try:
+            if run_to_end(robot, grasp_plan(tool_point, width)).reason:
+                return None
+            run_to_end(robot, probe_plan())
             run_to_end(robot, extract_plan())
             return judge(robot, self.in_bin_before)
         finally:

@@ -27,6 +27,9 @@ class ProposeGrasps(Leaf):
         "count": Param(int, 1, "how many candidates, best first", min=1),
         "model": Param(str, "models/grasp_policy", "policy strategy: directory of the trained grasp policy; a "
                        "relative path is looked up in the working directory, then in the ivfp-bt checkout"),
+        "foresight": Param(int, 0, "demonstrator strategy: how many of its ideas the demonstrator weighs before "
+                           "showing one (the simulated one plays them forward in a copy of the physics; a "
+                           "person at the web page judges by eye and ignores this)", min=0, max=20),
         "sample": Param(bool, False, "policy strategy: draw candidates from the policy's distribution "
                         "(exploration, for RL collection) instead of ranking its most probable"),
     }
@@ -83,7 +86,7 @@ class ProposeGrasps(Leaf):
     def _demonstrations(self, frame: Any) -> list | None:
         """``count`` demonstrated grasps, or None while a person is still giving them."""
         while len(self.demonstrated) < self.count:
-            grasp = self.demonstrator.demonstrate(frame)
+            grasp = self.demonstrator.demonstrate(frame, foresight=self.foresight)
             if grasp is None:
                 return None
             self.demonstrated.append(grasp)

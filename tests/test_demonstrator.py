@@ -1,0 +1,62 @@
+"""The simulated demonstrator: its foresight leaves the simulation untouched, and what it shows
+after foreseeing a success does succeed when the robot executes it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ivfp_bt.pick.candidates import target_top
+from ivfp_bt.pick.motion_plan import extract_plan, grasp_plan, grasp_tool_point, probe_plan
+from ivfp_bt.pick.plan_runner import run_to_end
+from ivfp_bt.sim import open_sim_robot
+from ivfp_bt.sim.demonstrator import SimDemonstrator
+from ivfp_bt.sim.oracle import Outcome
+
+
+@pytest.fixture
+def robot():
+    robot = open_sim_robot(501)       # a toothpaste box: the usual click fails here, other ideas succeed
+    robot.work_cell.next_pick(np.random.default_rng(0))
+    yield robot
+    robot.close()
+
+
+def _state(robot) -> tuple:
+    return robot.now(), robot.data.qpos.copy(), robot.positions()
+
+
+def test_foresight_leaves_the_simulation_as_it_was(robot):
+    before = _state(robot)
+    SimDemonstrator(robot.work_cell, np.random.default_rng(1)).demonstrate(robot.head_frame(), foresight=3)
+    after = _state(robot)
+    assert after[0] == before[0] and np.array_equal(after[1], before[1]) and after[2] == before[2]
+
+
+def test_without_foresight_it_shows_its_first_idea_unjudged(robot):
+    frame = robot.head_frame()
+    blind = SimDemonstrator(robot.work_cell, np.random.default_rng(3))
+    grasp = blind.demonstrate(frame)
+    assert blind.foreseen == []
+    seeing = SimDemonstrator(robot.work_cell, np.random.default_rng(3))
+    shown = seeing.demonstrate(frame, foresight=4)
+    assert 1 <= len(seeing.foreseen) <= 4
+    # its first idea is the blind one's; it is shown when it succeeds or when no idea does
+    first_shown = seeing.foreseen[0] == "success" or "success" not in seeing.foreseen
+    assert (shown == grasp) == first_shown
+
+
+def test_a_grasp_shown_as_foreseen_success_succeeds(robot):
+    frame = robot.head_frame()
+    for seed in range(6):
+        demonstrator = SimDemonstrator(robot.work_cell, np.random.default_rng(seed))
+        grasp = demonstrator.demonstrate(frame, foresight=6)
+        if demonstrator.foreseen[-1:] == ["success"] and len(demonstrator.foreseen) > 1:
+            break
+    else:
+        pytest.fail("no seed needed a second idea for a foreseen success")
+    assert demonstrator.foreseen[0] != "success"
+    run_to_end(robot, grasp_plan(grasp_tool_point(np.array(grasp.point), top=target_top(frame)), grasp.width))
+    run_to_end(robot, probe_plan())
+    run_to_end(robot, extract_plan())
+    assert robot.work_cell.judge().outcome is Outcome.SUCCESS
