@@ -119,7 +119,11 @@ def table_monitor(args: argparse.Namespace) -> dict:
            "interventions_h": m.interventions_per_hour, "modes": dict(m.modes),
            **monitor_decisions([Path(s.record_dir) for s in specs])}
     print(f"  {row} ({time.monotonic() - started:.0f} s)", flush=True)
-    return {"trials": args.trials, "picks_per_trial": args.picks, "row": row}
+    # the row to compare with is IL+VitL's in Table I as it stands (measure that one with the same policy)
+    one = TABLES_DIR / "table1.json"
+    rows = json.loads(one.read_text())["rows"] if one.is_file() else []
+    baseline = next((r for r in rows if r["strategy"] == "IL+VitL" and r["objects"] == "seen"), None)
+    return {"trials": args.trials, "picks_per_trial": args.picks, "row": row, "baseline": baseline}
 
 
 def main() -> int:

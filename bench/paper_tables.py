@@ -2,6 +2,7 @@
 
     python bench/paper_tables.py                  # all three (about an hour on 2 cores)
     python bench/paper_tables.py --tables 1       # only Table I
+    python bench/paper_tables.py --tables 1 --strategies IL RL@50   # only these rows, the others kept
     python bench/paper_tables.py --write-only     # rebuild the page from the saved figures
 
 Each table's figures are saved as JSON under docs/tables/ when computed, so the page can be
@@ -36,9 +37,11 @@ def strategies(rl: Path) -> list[tuple[str, str, dict]]:
 def table_one(args: argparse.Namespace) -> dict:
     from ivfp_bt.evaluation.metrics import summarise
     from ivfp_bt.evaluation.trials import run_trials, trial_specs
-    rows = []
+    rows = _kept_rows(args.strategies)
     for objects in ("seen", "unseen"):
         for name, tree, sets in strategies(args.rl):
+            if args.strategies and name not in args.strategies:
+                continue
             if "policy" in sets and not Path(sets["policy"]).is_dir():
                 print(f"  {name}: {sets['policy']} missing, skipped (ivfp-bt train rl)", flush=True)
                 continue
@@ -51,15 +54,26 @@ def table_one(args: argparse.Namespace) -> dict:
                          "modes": dict(m.modes)})
             print(f"  {objects:6s} {name:9s} SR {100 * m.success_rate:5.1f}%  UPH {m.units_per_hour:5.1f}  "
                   f"({time.monotonic() - started:.0f} s)", flush=True)
+    order = [name for name, _, _ in strategies(args.rl)]
+    rows.sort(key=lambda row: (row["objects"] != "seen", order.index(row["strategy"])))
     return {"trials": args.trials, "picks_per_trial": args.picks, "seeds": "1000-", "rows": rows}
+
+
+def _kept_rows(measured: list[str] | None) -> list[dict]:
+    """With --strategies, the saved rows of the other strategies (the same trials and seeds)."""
+    saved = TABLES_DIR / "table1.json"
+    if not measured or not saved.is_file():
+        return []
+    return [row for row in json.loads(saved.read_text())["rows"] if row["strategy"] not in measured]
 
 
 def table_two(args: argparse.Namespace) -> dict:
     from ivfp_bt.training.collect import bin_specs, collect, summarise_runs
     rows = []
     for name, tree in (("full picks", "collect_full.yaml"), ("IVFP", "collect_demos.yaml")):
+        # the blind demonstrator (foresight 0), as the saved figures were measured: robot time is the same
         specs = bin_specs(str(REPO / "trees" / tree), args.out / "table2" / tree.removesuffix(".yaml"), args.collect,
-                          12, 3000, "seen", {}, None)
+                          12, 3000, "seen", {"foresight": "0"} if tree == "collect_demos.yaml" else {}, None)
         interventions, outcomes = [0], {}
 
         def done(result, spec, interventions=interventions, outcomes=outcomes):
@@ -81,7 +95,7 @@ def table_three(args: argparse.Namespace) -> dict:
     from ivfp_bt.training.pipeline import make_classifier
     passive = args.out / "table3" / "demos_passive"
     collect(bin_specs(str(REPO / "trees" / "collect_demos.yaml"), passive, args.passive_demos, 12, 0, "seen",
-                      {"passive": "true"}, None), args.workers)
+                      {"passive": "true", "foresight": "0"}, None), args.workers)   # as data/demos_seen
     rows = []
     for name, data, probe_s, is_passive in [("passive", passive, None, True), ("0.5 s", args.demos, 0.5, False),
                                              ("1.0 s", args.demos, 1.0, False), ("1.5 s", args.demos, 1.5, False),
@@ -99,6 +113,8 @@ def main() -> int:
     parser.add_argument("--tables", type=int, nargs="+", choices=(1, 2, 3), default=[1, 2, 3])
     parser.add_argument("--trials", type=int, default=10, help="Table I: bins per strategy")
     parser.add_argument("--picks", type=int, default=12, help="Table I: picks per bin")
+    parser.add_argument("--strategies", nargs="+", choices=[name for name, _, _ in strategies(Path("."))],
+                        help="Table I: measure only these rows, keeping the others saved in docs/tables")
     parser.add_argument("--rl", type=Path, default=Path("runs/rl"), help="Table I: `train rl` output")
     parser.add_argument("--collect", type=int, default=144, help="Table II: attempts per method (about an hour)")
     parser.add_argument("--demos", type=Path, default=Path("data/demos_seen"), help="Table III: active demos")

@@ -109,11 +109,11 @@ def anticipation_md(t: dict, one: dict | None = None) -> str:
 def _with_monitor_md(n: dict, one: dict | None) -> list[str]:
     """Table I's IL+VitL row (seen items) beside the same strategy guarded by the monitor."""
     r = n["row"]
-    base = next((row for row in (one or {}).get("rows", []) if row["strategy"] == "IL+VitL"
-                 and row["objects"] == "seen"), None)
+    base = n.get("baseline") or _il_vitl_seen(one)
     out = [f"### Table I with the monitor\n\n`pick_vitl_anticipate.yaml` (IL+VitL with the 1 s student guarding "
            f"probe, verdict and extraction), seen items, {n['trials']} bins x {n['picks_per_trial']} picks on Table "
-           "I's seeds, beside IL+VitL's row of Table I.\n",
+           "I's seeds, beside IL+VitL's row measured with the same grasp policy"
+           + (f" ({n['policy']})" if n.get("policy") else "") + ".\n",
            "| strategy | picks | SR | UPH | interventions/h | outcomes |", "|---|---|---|---|---|---|"]
     for row in ([base] if base else []) + [r]:
         modes = ", ".join(f"{k} {v}" for k, v in sorted(row.get("modes", {}).items(), key=lambda kv: -kv[1]))
@@ -122,6 +122,11 @@ def _with_monitor_md(n: dict, one: dict | None) -> list[str]:
     out.append(f"\nThe monitor watched {r['watched']} grasps and stopped {r['fired']}; the simulator played each "
                f"stopped motion on to see, and {r['fired_rightly']} of them would have failed.\n")
     return out
+
+
+def _il_vitl_seen(one: dict | None) -> dict | None:
+    return next((row for row in (one or {}).get("rows", []) if row["strategy"] == "IL+VitL"
+                 and row["objects"] == "seen"), None)
 
 
 def _prf(m: dict) -> str:
