@@ -63,7 +63,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     _fit(anticipation, epochs=30, batch=16, lr=3e-4)
     every = stages.add_parser("all", help="collect demos, train policy and classifier, then RL, in one go")
     every.add_argument("--preset", choices=("small", "tiny"), default="small",
-                       help="small: the shipped models (about 1.5 h here); tiny: a check that runs in minutes")
+                       help="small: the shipped models (about 2.5 h here); tiny: a check that runs in minutes")
     every.add_argument("--out", type=Path, default=Path("runs/train_all"), help="data and models (default: "
                        "runs/train_all); rerun to resume")
     every.add_argument("--seed", type=int, default=0, help="seed of the models and the first demo bin")
