@@ -151,6 +151,30 @@ def test_proposals_are_on_the_mask_with_their_probabilities(policy):
     assert all(g.width in policy.config.widths for g in sampled)
 
 
+def test_tempered_sampling_stays_nearer_the_mode_and_logs_what_it_drew_from(policy, monkeypatch):
+    size = policy.config.image_size
+    rows, cols = torch.meshgrid(torch.arange(size), torch.arange(size), indexing="ij")
+    hill = -((rows - size / 2) ** 2 + (cols - size / 2) ** 2).float() / 20    # Q_grasp peaks mid-mask
+    monkeypatch.setattr(policy, "grasp_values", lambda grids, width: hill[None])
+    color = np.zeros((424, 240, 3), np.uint8)
+    mask = np.zeros((424, 240), bool)
+    mask[150:270, 60:180] = True
+    policy.eval()
+    best = propose(policy, color, mask, k=1)[0]
+
+    def draws(temperature: float) -> list:
+        return propose(policy, color, mask, k=300, rng=np.random.default_rng(2), temperature=temperature)
+
+    def spread(grasps: list) -> float:
+        return float(np.mean([np.hypot(g.u - best.u, g.v - best.v) for g in grasps]))
+
+    broad, sharp = draws(1.0), draws(0.25)
+    assert spread(sharp) < 0.6 * spread(broad)
+    # each draw carries the probability of the distribution it came from: sharper, so larger
+    assert np.median([g.probability for g in sharp]) > 2 * np.median([g.probability for g in broad])
+    assert all(mask[g.v, g.u] and 0 < g.probability <= 1 for g in sharp)
+
+
 def test_classifier_reads_a_probe_video_and_learns_a_tiny_batch(tmp_path):
     torch.manual_seed(0)
     config = classifier_config(frames=4, image_size=32, hidden_size=32, layers=2, heads=2)

@@ -39,6 +39,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--batch", type=int, default=64, help="grasps collected per iteration (default: 64)")
     rl.add_argument("--replay", type=int, default=4, help="iterations of grasps each update uses (default: 4)")
     rl.add_argument("--lr", type=float, default=3e-5, help="learning rate (default: 3e-5)")
+    rl.add_argument("--temperature", type=float, default=1.0,
+                    help="grasps are sampled from softmax(log π / T); below 1 nearer the policy's best (default: 1)")
     rl.add_argument("--clip", type=float, default=10.0, help="importance weight clip M (default: 10)")
     rl.add_argument("--keep", type=int, nargs="*", default=[20, 50], help="iterations kept as checkpoints")
     rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")
@@ -119,8 +121,10 @@ def _rl(args: argparse.Namespace, command: str, track):
     from ivfp_bt.training.pipeline import make_rl
     if args.iterations < 1 or args.batch < 1:
         raise UserError("--iterations and --batch must be at least 1")
+    if not 0.05 <= args.temperature <= 10:
+        raise UserError("--temperature must be between 0.05 and 10")
     settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
-                          clip=args.clip, seed=args.seed, workers=args.workers, keep=tuple(args.keep))
+                          clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers, keep=tuple(args.keep))
     return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
 
 

@@ -57,27 +57,31 @@ class PolicyGrasp:
     width: float
     u: int                 # image pixel
     v: int
-    probability: float     # π(w, u, v | x)
+    probability: float     # π(w, u, v | x); for a tempered draw, the tempered distribution's
     log_prob: float
 
 
 @torch.inference_mode()
 def propose(policy: GraspPolicy, color: np.ndarray, mask: np.ndarray, k: int,
-            rng: np.random.Generator | None = None) -> list[PolicyGrasp]:
-    """``k`` grasps on the target: sampled from π when ``rng`` is given (exploration, as RL
+            rng: np.random.Generator | None = None, temperature: float = 1.0) -> list[PolicyGrasp]:
+    """``k`` grasps on the target: sampled when ``rng`` is given (exploration, as RL
     collection needs), else the k most probable (widths best first, pixels by value, kept
-    at least a few pixels apart so the candidates differ)."""
+    at least a few pixels apart so the candidates differ).
+
+    Sampling draws from π tempered: width and pixel each from softmax(log π / temperature), so
+    below 1 the draws stay nearer the policy's mode. A sampled grasp's probability is that of
+    the distribution it was drawn from (the behaviour probability off-policy learning needs)."""
     x, input_mask, box = policy_input(color, mask, policy.config.image_size)
     if not input_mask.any():
         return []
     q_width, grids = policy.encode(x[None])
-    log_width = F.log_softmax(q_width[0], dim=0)
+    log_width = _tempered(F.log_softmax(q_width[0], dim=0), temperature if rng is not None else 1.0)
     widths = _choose_widths(log_width, k, rng)
     grasps: list[PolicyGrasp] = []
     for w in sorted(set(widths), key=widths.index):
         q_grasp = policy.grasp_values(grids, torch.tensor([w]))
         _, log_pixel = log_policy(q_width, q_grasp, input_mask[None])
-        flat = log_pixel[0].flatten()
+        flat = _tempered(log_pixel[0].flatten(), temperature if rng is not None else 1.0)
         count = widths.count(w)
         for index in _choose_pixels(flat, count, policy.config.image_size, rng):
             v_in, u_in = divmod(int(index), policy.config.image_size)
@@ -88,6 +92,10 @@ def propose(policy: GraspPolicy, color: np.ndarray, mask: np.ndarray, k: int,
     if rng is None:
         grasps.sort(key=lambda g: -g.log_prob)
     return grasps[:k]
+
+
+def _tempered(log_p: torch.Tensor, temperature: float) -> torch.Tensor:
+    return log_p if temperature == 1.0 else torch.log_softmax(log_p / temperature, dim=0)
 
 
 def _choose_widths(log_width: torch.Tensor, k: int, rng: np.random.Generator | None) -> list[int]:

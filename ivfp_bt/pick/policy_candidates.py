@@ -7,16 +7,18 @@ import numpy as np
 from ivfp_bt.pick.candidates import GraspCandidate, NoTarget, candidate_at, target_pixels
 
 
-def policy_candidates(policy, frame, count: int, rng: np.random.Generator | None = None) -> list[GraspCandidate]:
+def policy_candidates(policy, frame, count: int, rng: np.random.Generator | None = None,
+                      temperature: float = 1.0) -> list[GraspCandidate]:
     """``count`` candidates from the policy on the target's pixels with depth: ranked by π when
-    ``rng`` is None, sampled from π otherwise. Each keeps π(w, u, v | x) as its probability
-    (the behaviour probability off-policy learning needs) and as its score."""
+    ``rng`` is None, sampled from π (tempered by ``temperature``) otherwise. Each keeps the
+    probability it was chosen with (the behaviour probability off-policy learning needs) as
+    its probability and its score."""
     from ivfp_bt.models.policy_io import propose
 
     rows, cols = target_pixels(frame)
     mask = np.zeros(frame.depth.shape, dtype=bool)
     mask[rows, cols] = True
-    grasps = propose(policy, frame.color, mask, count, rng)
+    grasps = propose(policy, frame.color, mask, count, rng, temperature)
     if not grasps:
         raise NoTarget("the target is too small to propose a grasp on")
     return [candidate_at(frame, g.u, g.v, g.probability, score=g.probability, width=g.width) for g in grasps]

@@ -127,7 +127,8 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
                        settings.seed,
                        {"start policy": str(policy), "classifier": str(classifier), "iterations": kept,
                         "grasps per iteration": settings.batch, "replay iterations": settings.replay,
-                        "learning rate": settings.lr, "importance weight clip": settings.clip},
+                        "learning rate": settings.lr, "importance weight clip": settings.clip,
+                        "sampling temperature": settings.temperature},
                        time.monotonic() - started, {"per_iteration": _history_table(history, kept)})
     return {"checkpoint": str(last), "iterations": settings.iterations,
             **({"last_mean_reward": history[-1]["mean_reward"], "last_true_success": history[-1]["true_success"]}

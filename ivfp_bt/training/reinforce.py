@@ -42,6 +42,7 @@ class RLSettings:
     minibatch: int = 16
     lr: float = 3e-5
     clip: float = 10.0
+    temperature: float = 1.0     # collect_rl samples from softmax(log π / temperature)
     seed: int = 5000
     workers: int = 1
     keep: tuple[int, ...] = (20, 50)
@@ -85,7 +86,8 @@ def _iterate(policy: GraspPolicy, optimiser: torch.optim.Optimizer, classifier: 
     current = checkpoint(out, iteration)
     specs = bin_specs(str(COLLECT_TREE), out / "data" / f"iter_{iteration:03d}", settings.batch, settings.per_bin,
                       settings.seed + iteration * bins, "seen",
-                      {"policy": str(current.resolve()), "classifier": str(classifier.resolve())}, None)
+                      {"policy": str(current.resolve()), "classifier": str(classifier.resolve()),
+                       "temperature": str(settings.temperature)}, None)
     collect(specs, settings.workers, lambda result, spec: report("bin", {"picks": spec.picks}), pool)
     stats = _iteration_stats([Path(s.record_dir) for s in specs])
     replay = [out / "data" / f"iter_{i:03d}" for i in range(max(0, iteration + 1 - settings.replay), iteration + 1)]

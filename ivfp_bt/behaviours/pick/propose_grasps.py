@@ -32,6 +32,9 @@ class ProposeGrasps(Leaf):
                            "person at the web page judges by eye and ignores this)", min=0, max=20),
         "sample": Param(bool, False, "policy strategy: draw candidates from the policy's distribution "
                         "(exploration, for RL collection) instead of ranking its most probable"),
+        "temperature": Param(float, 1.0, "policy strategy with sample: draw from π tempered, softmax(log π / "
+                             "temperature); below 1 the draws stay nearer the policy's best grasps",
+                             min=0.05, max=10.0),
     }
     INPUT_PORTS = {"observation": PortInformation(object, required=True, description="from Observe")}
     OUTPUT_PORTS = {"candidates": PortInformation(list, required=True, description="GraspCandidate list")}
@@ -68,7 +71,8 @@ class ProposeGrasps(Leaf):
             elif self.strategy == "random":
                 found = random_candidates(frame, self.rng, self.count)
             elif self.strategy == "policy":
-                found = policy_candidates(self.policy, frame, self.count, self.rng if self.sample else None)
+                found = policy_candidates(self.policy, frame, self.count, self.rng if self.sample else None,
+                                          self.temperature)
             else:
                 found = self._demonstrations(frame)
                 if found is None:
