@@ -45,8 +45,8 @@ def table_one_md(t: dict) -> str:
 
 
 def table_two_md(t: dict) -> str:
-    lines = ["## Table II: data collection\n\nThe same demonstrator, either doing full picks (labelled by what "
-             "happened, so right by construction) or probing and letting go (IVFP, labelled by the simulated labeller). "
+    lines = ["## Table II: data collection\n\nThe same demonstrator (the blind one, `foresight=0`), either doing "
+             "full picks (labelled by what happened, so right by construction) or probing and letting go (IVFP, labelled by the simulated labeller). "
              "Rates per simulated robot hour; a person's time spent on interventions is not counted.\n",
              "| method | attempts | robot hours | attempts/h | labelled/h | interventions/h | label accuracy |",
              "|---|---:|---:|---:|---:|---:|---:|"]
@@ -60,8 +60,8 @@ def table_two_md(t: dict) -> str:
 
 def table_three_md(t: dict) -> str:
     lines = [f"## Table III: what the probe adds\n\nOne classifier per row, trained ({t['epochs']} epochs; the "
-             "shipped one had 25) on the "
-             "labelled probes of the seen demos cut to their first seconds, or on passive probes (the gripper "
+             "shipped one had 25 and the foresight demos too) on the labelled probes of the blind demonstrator's "
+             "seen demos (data/demos_seen) cut to their first seconds, or on passive probes (the gripper "
              "closed, held still, filmed as long; collected separately, seen items only). Scored against the "
              "simulator's truth, SUCCESS positive: held-out seen bins, and the unseen-item demos.\n",
              "| probe | precision seen | recall seen | accuracy seen | precision unseen | recall unseen | "

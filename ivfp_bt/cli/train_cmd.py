@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--iterations", type=int, default=50, help="collect-and-update rounds (default: 50)")
     rl.add_argument("--batch", type=int, default=64, help="grasps collected per iteration (default: 64)")
     rl.add_argument("--replay", type=int, default=4, help="iterations of grasps each update uses (default: 4)")
-    rl.add_argument("--lr", type=float, default=3e-5, help="learning rate (default: 3e-5)")
+    rl.add_argument("--lr", type=float, default=5e-6, help="learning rate (default: 5e-6)")
     rl.add_argument("--temperature", type=float, default=1.0,
                     help="grasps are sampled from softmax(log π / T); below 1 nearer the policy's best (default: 1)")
     rl.add_argument("--clip", type=float, default=10.0, help="importance weight clip M (default: 10)")

@@ -40,7 +40,7 @@ class RLSettings:
     per_bin: int = 8
     replay: int = 4
     minibatch: int = 16
-    lr: float = 3e-5
+    lr: float = 5e-6             # 3e-5 undid imitation within 20 iterations of 16 grasps
     clip: float = 10.0
     temperature: float = 1.0     # collect_rl samples from softmax(log π / temperature)
     seed: int = 5000
