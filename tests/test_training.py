@@ -75,6 +75,8 @@ def test_train_commands_give_one_line_errors(tmp_path, capsys):
     assert err.startswith(f"error: {tmp_path / 'none'}: no run directories here") and len(err.splitlines()) == 1
     assert main(["train", "rl", "--classifier", str(tmp_path / "none"), "--out", str(tmp_path / "rl")]) == 1
     assert "no IVFP classifier here" in capsys.readouterr().err
+    assert main(["train", "rl", "--temperature", "0", "--out", str(tmp_path / "rl")]) == 1
+    assert capsys.readouterr().err == "error: --temperature must be between 0.05 and 10\n"
 
 
 def test_collect_train_run_end_to_end(tmp_path, capsys):

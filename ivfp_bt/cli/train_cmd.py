@@ -124,7 +124,8 @@ def _rl(args: argparse.Namespace, command: str, track):
     if not 0.05 <= args.temperature <= 10:
         raise UserError("--temperature must be between 0.05 and 10")
     settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
-                          clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers, keep=tuple(args.keep))
+                          clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers,
+                          keep=tuple(args.keep))
     return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
 
 

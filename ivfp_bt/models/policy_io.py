@@ -75,13 +75,14 @@ def propose(policy: GraspPolicy, color: np.ndarray, mask: np.ndarray, k: int,
     if not input_mask.any():
         return []
     q_width, grids = policy.encode(x[None])
-    log_width = _tempered(F.log_softmax(q_width[0], dim=0), temperature if rng is not None else 1.0)
+    temperature = temperature if rng is not None else 1.0      # ranking is by π itself
+    log_width = _tempered(F.log_softmax(q_width[0], dim=0), temperature)
     widths = _choose_widths(log_width, k, rng)
     grasps: list[PolicyGrasp] = []
     for w in sorted(set(widths), key=widths.index):
         q_grasp = policy.grasp_values(grids, torch.tensor([w]))
         _, log_pixel = log_policy(q_width, q_grasp, input_mask[None])
-        flat = _tempered(log_pixel[0].flatten(), temperature if rng is not None else 1.0)
+        flat = _tempered(log_pixel[0].flatten(), temperature)
         count = widths.count(w)
         for index in _choose_pixels(flat, count, policy.config.image_size, rng):
             v_in, u_in = divmod(int(index), policy.config.image_size)
