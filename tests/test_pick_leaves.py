@@ -27,9 +27,10 @@ def robot():
     robot.close()
 
 
-def leaf(cls, robot, **params):
+def leaf(cls, robot, wire: dict | None = None, **params):
     node = cls(params=params)
-    node.setup_ports({k: v for k, v in KEYS.items() if k in {**cls.INPUT_PORTS, **cls.OUTPUT_PORTS}})
+    keys = {**KEYS, **(wire or {})}
+    node.setup_ports({k: v for k, v in keys.items() if k in {**cls.INPUT_PORTS, **cls.OUTPUT_PORTS}})
     rng = np.random.default_rng(0)
     node.setup(robot=robot, rng=rng, clock=robot.now, labeller=OracleLabeller(robot.work_cell, rng))
     return node
@@ -132,6 +133,26 @@ def test_next_candidate_takes_them_best_first_then_fails(robot):
     node = leaf(NextCandidate, robot)
     assert [tick(node, robot), get("/grasp"), tick(node, robot), get("/grasp"), tick(node, robot)] == \
         [Status.SUCCESS, a, Status.SUCCESS, b, Status.FAILURE]
+
+
+def test_retries_aim_away_from_the_grasps_already_tried_on_the_item(robot):
+    py_trees.blackboard.Blackboard.set("/tried", [])
+    assert tick(leaf(Observe, robot), robot) is Status.SUCCESS
+    propose = leaf(ProposeGrasps, robot, wire={"avoid": "/tried"}, strategy="centroid", avoid_px=10)
+    take = leaf(NextCandidate, robot, wire={"tried": "/tried"})
+    seen = []
+    for _ in range(3):
+        assert tick(propose, robot) is Status.SUCCESS and tick(take, robot) is Status.SUCCESS
+        seen.append(get("/grasp"))
+    assert get("/tried") == seen                      # each taken grasp appended, in order
+    frame = get("/observation")
+    for i, later in enumerate(seen):
+        assert frame.target_mask[later.v, later.u]
+        assert all(np.hypot(later.u - c.u, later.v - c.v) > 10 for c in seen[:i])
+    assert seen[0] == observe_and_propose(robot, "centroid")[0]   # the first is the usual best
+    everywhere = leaf(ProposeGrasps, robot, wire={"avoid": "/tried"}, strategy="centroid", avoid_px=10_000)
+    assert tick(everywhere, robot) is Status.FAILURE
+    assert "within 10000 px of a grasp already tried" in everywhere.feedback_message
 
 
 def test_a_grasp_outside_the_workspace_is_refused_without_moving(robot):

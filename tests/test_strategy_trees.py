@@ -13,7 +13,7 @@ from ivfp_bt.tree.load import load_tree
 from tests.conftest import REPO
 
 STRATEGIES = ["pick_centroid", "pick_random", "pick_il", "pick_vitl", "collect_rl", "collect_demos", "collect_clips",
-              "pick_vitl_anticipate"]
+              "pick_vitl_anticipate", "pick_vitl_replan"]
 
 
 @pytest.mark.parametrize("name", STRATEGIES)
@@ -23,8 +23,8 @@ def test_each_strategy_file_loads_and_says_what_it_is(name):
     assert load_tree(path).requires >= {"robot"}
 
 
-def run(path: Path, record: Path, picks: int = 1, seed: int = 1001):
-    return Executive(load_tree(path), RunOptions(picks=picks, tick_hz=10, seed=seed, record_dir=str(record)),
+def run(path: Path, record: Path, picks: int = 1, seed: int = 1001, **params: str):
+    return Executive(load_tree(path, params), RunOptions(picks=picks, tick_hz=10, seed=seed, record_dir=str(record)),
                      write=lambda line: None).run()
 
 
@@ -104,6 +104,23 @@ def test_shipped_models_run_the_learned_strategy(tmp_path):
     assert records[0]["strategy"] == "policy" and 0 < records[0]["grasp"]["probability"] <= 1
     probed = [r for r in records if "classifier_p_success" in r]
     assert probed and all(r["reward_source"] == "ivfp" and r["reward"] in (-1.0, 1.0) for r in probed)
+
+
+def test_replanning_looks_again_and_aims_away_from_refused_grasps(tmp_path):
+    """pick_vitl_replan with a classifier that accepts nothing: each retry comes from a fresh
+    observation, more than avoid_px from every grasp tried on the item, until it gives up."""
+    summary = run(REPO / "trees" / "pick_vitl_replan.yaml", tmp_path / "run", attempts="3", threshold="1.0",
+                  avoid_px="20")
+    assert summary.picks == 1 and summary.succeeded == 0 and not summary.fault
+    store = RunStore(tmp_path / "run")
+    records = [store.record(i) for i in store.ids()]
+    assert len(records) == 3 and all("outcome" not in r for r in records)     # never extracted
+    grasps = [(r["grasp"]["u"], r["grasp"]["v"]) for r in records]
+    assert all(abs(complex(*a) - complex(*b)) > 20 for i, a in enumerate(grasps) for b in grasps[:i])
+    assert all(r["candidates"] == [r["grasp"]] for r in records)    # each logged with its own look
+    images = [store.arrays(i, ("rgb",))["rgb"] for i in store.ids()]
+    assert all((a != b).any() for a, b in zip(images, images[1:]))   # the item was disturbed between looks
+    assert all("ResetArm_s" in r for r in records)       # the arm cleared the view before the next look
 
 
 def test_shipped_student_guards_the_learned_strategy(tmp_path):

@@ -2,8 +2,10 @@
 
 It never blocks the tick on storage: finished attempts go to a background writer. An
 attempt starts when a leaf that starts attempts (ExecuteGrasp) finishes, and ends when the
-next one starts or the pick ends. What came before the first grasp of a pick (Observe,
-ProposeGrasps) is the pick's, and goes into each of its attempts. In the simulation, the
+next one starts, a leaf that starts a look (Observe) finishes, or the pick ends. What came
+before a grasp since the pick's last look (Observe, ProposeGrasps) goes into each attempt
+made from that look; a tree that looks again before a retry thus logs each grasp with the
+image it was chosen on. In the simulation, the
 ground truth is judged when an extraction finishes and foreseen when a probe finishes, and
 while a leaf that records a clip runs (WATCH_FAILURE) the simulator watches for the moment a
 failure happens. A leaf a Parallel stops (INVALID) leaves its record in ``stopped_record``;
@@ -65,6 +67,9 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         record = getattr(behaviour, "record", None)
         if status not in FINISHED or record is None:
             return
+        if getattr(behaviour, "STARTS_LOOK", False) and self.attempt is not None:
+            self._close()
+            self.pick_records = {}
         if starts_attempt:
             self._close()
             self.pick_attempts += 1

@@ -11,11 +11,14 @@ Status = py_trees.common.Status
 
 
 class NextCandidate(Leaf):
-    """Move the first of `candidates` to `grasp`; FAILURE when none are left."""
+    """Move the first of `candidates` to `grasp` (and append it to `tried` where wired); FAILURE when none are left."""
 
     INPUT_PORTS = {"candidates": PortInformation(list, required=True, description="best first")}
     OUTPUT_PORTS = {"grasp": PortInformation(object, required=True, description="the chosen GraspCandidate"),
-                    "remaining": PortInformation(list, required=True, description="the candidates left")}
+                    "remaining": PortInformation(list, required=True, description="the candidates left"),
+                    "tried": PortInformation(list, required=False,
+                                             description="the grasps taken so far, this one last (reset it with "
+                                             "SetBlackboard when a new item begins)")}
 
     def update(self) -> Status:
         try:
@@ -27,5 +30,11 @@ class NextCandidate(Leaf):
             return Status.FAILURE
         self._set_output("grasp", candidates[0])
         self._set_output("remaining", candidates[1:])
+        if "tried" in self.port_keys:
+            try:
+                tried = list(self.get_last_output("tried"))
+            except NoDataAvailable:
+                tried = []
+            self._set_output("tried", [*tried, candidates[0]])
         self.feedback_message = f"({candidates[0].u}, {candidates[0].v}), {len(candidates) - 1} left"
         return Status.SUCCESS

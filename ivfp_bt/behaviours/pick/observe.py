@@ -16,6 +16,7 @@ class Observe(Leaf):
 
     OUTPUT_PORTS = {"observation": PortInformation(RGBDFrame, required=True, description="the RGB-D frame")}
     REQUIRES = ("robot",)
+    STARTS_LOOK = True   # the sidecar logs later grasps with this frame, not an earlier one
 
     def initialise(self) -> None:
         self.record = {}

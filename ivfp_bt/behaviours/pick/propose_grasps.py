@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import py_trees
@@ -35,8 +36,12 @@ class ProposeGrasps(Leaf):
         "temperature": Param(float, 1.0, "policy strategy with sample: draw from π tempered, softmax(log π / "
                              "temperature); below 1 the draws stay nearer the policy's best grasps",
                              min=0.05, max=10.0),
+        "avoid_px": Param(int, 15, "with `avoid` wired: leave out candidates within this many head-image pixels "
+                          "of a grasp already tried on this item (any width)", min=0),
     }
-    INPUT_PORTS = {"observation": PortInformation(object, required=True, description="from Observe")}
+    INPUT_PORTS = {"observation": PortInformation(object, required=True, description="from Observe"),
+                   "avoid": PortInformation(list, required=False,
+                                            description="grasps already tried on this item (NextCandidate's `tried`)")}
     OUTPUT_PORTS = {"candidates": PortInformation(list, required=True, description="GraspCandidate list")}
 
     def setup(self, **resources: Any) -> None:
@@ -65,13 +70,16 @@ class ProposeGrasps(Leaf):
         except NoDataAvailable:
             self.feedback_message = "no observation yet"
             return Status.FAILURE
+        avoid = self._avoided()
+        # enough spaced candidates that `count` remain once those near the tried grasps are left out
+        count = self.count + 6 * len(avoid)
         try:
             if self.strategy == "centroid":
-                found = centroid_candidates(frame, self.count)
+                found = centroid_candidates(frame, count)
             elif self.strategy == "random":
-                found = random_candidates(frame, self.rng, self.count)
+                found = random_candidates(frame, self.rng, count)
             elif self.strategy == "policy":
-                found = policy_candidates(self.policy, frame, self.count, self.rng if self.sample else None,
+                found = policy_candidates(self.policy, frame, count, self.rng if self.sample else None,
                                           self.temperature)
             else:
                 found = self._demonstrations(frame)
@@ -82,10 +90,27 @@ class ProposeGrasps(Leaf):
             self.feedback_message = str(error)
             self.record = {"failure": f"{self.name}: {error}"}
             return Status.FAILURE
+        if avoid and self.strategy != "demonstrator":
+            found = [c for c in found if not self._near(c, avoid)][:self.count]
+            if not found:
+                self.feedback_message = f"every candidate lies within {self.avoid_px} px of a grasp already tried"
+                self.record = {"failure": f"{self.name}: {self.feedback_message}"}
+                return Status.FAILURE
         self._set_output("candidates", list(found))
         self.record = {"candidates": [c.to_record() for c in found], "strategy": self.strategy}
         self.feedback_message = f"{len(found)} candidate(s)"
         return Status.SUCCESS
+
+    def _avoided(self) -> list:
+        if "avoid" not in self.port_keys:
+            return []
+        try:
+            return list(self.get_input("avoid"))
+        except NoDataAvailable:
+            return []
+
+    def _near(self, candidate: Any, avoid: list) -> bool:
+        return any(math.hypot(candidate.u - a.u, candidate.v - a.v) <= self.avoid_px for a in avoid)
 
     def _demonstrations(self, frame: Any) -> list | None:
         """``count`` demonstrated grasps, or None while a person is still giving them."""
