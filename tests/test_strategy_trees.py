@@ -121,6 +121,7 @@ def test_replanning_looks_again_and_aims_away_from_refused_grasps(tmp_path):
     images = [store.arrays(i, ("rgb",))["rgb"] for i in store.ids()]
     assert all((a != b).any() for a, b in zip(images, images[1:]))   # the item was disturbed between looks
     assert all("ResetArm_s" in r for r in records)       # the arm cleared the view before the next look
+    assert records[-1]["pick_result"] == "FAILURE"
 
 
 def test_shipped_student_guards_the_learned_strategy(tmp_path):

@@ -2,10 +2,9 @@
 
 It never blocks the tick on storage: finished attempts go to a background writer. An
 attempt starts when a leaf that starts attempts (ExecuteGrasp) finishes, and ends when the
-next one starts, a leaf that starts a look (Observe) finishes, or the pick ends. What came
-before a grasp since the pick's last look (Observe, ProposeGrasps) goes into each attempt
-made from that look; a tree that looks again before a retry thus logs each grasp with the
-image it was chosen on. In the simulation, the
+next one starts or the pick ends. What came before a grasp since the pick's last look
+(Observe, ProposeGrasps) goes into each attempt made from that look: a tree that looks again
+before a retry logs each grasp with the image it was chosen on. In the simulation, the
 ground truth is judged when an extraction finishes and foreseen when a probe finishes, and
 while a leaf that records a clip runs (WATCH_FAILURE) the simulator watches for the moment a
 failure happens. A leaf a Parallel stops (INVALID) leaves its record in ``stopped_record``;
@@ -39,11 +38,13 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         self._grasp_started = 0.0
         self.pick_outcome = None      # the ground truth of the pick's extraction, if any
         self.pick_attempts = 0
+        self.looked_again = False     # a look since the open attempt's grasp: the next one's context
 
     def begin_pick(self, context: dict[str, Any]) -> None:
         self.context, self.pick_records = dict(context), {}
         self.pick_outcome = None
         self.pick_attempts = 0
+        self.looked_again = False
 
     def initialise(self) -> None:
         self.tick += 1
@@ -68,15 +69,15 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         if status not in FINISHED or record is None:
             return
         if getattr(behaviour, "STARTS_LOOK", False) and self.attempt is not None:
-            self._close()
-            self.pick_records = {}
+            self.pick_records, self.looked_again = {}, True
         if starts_attempt:
             self._close()
             self.pick_attempts += 1
             self.attempt = AttemptBuilder(self.context, self.pick_records, self._grasp_started)
-        target = self.attempt.values if self.attempt is not None else self.pick_records
-        target.update(record)
-        if self.attempt is not None and self.work_cell is not None:
+            self.looked_again = False
+        in_attempt = self.attempt is not None and not self.looked_again
+        (self.attempt.values if in_attempt else self.pick_records).update(record)
+        if in_attempt and self.work_cell is not None:
             if getattr(behaviour, "JUDGE_AFTER", False):
                 judgement = self.work_cell.judge()
                 self.attempt.add({"outcome": judgement.outcome.value, "removed": list(judgement.removed),
