@@ -44,6 +44,20 @@ def table_one_md(t: dict) -> str:
     return "\n".join(lines) + "\n\n![Table I](tables/table1.png)\n"
 
 
+def ceiling_md(c: dict) -> str:
+    """The work-cell's headroom (bench/work_cell_ceiling.py), beneath Table I."""
+    lines = [f"### How much a better grasp could gain here\n\nA picker that plays up to {c['foresight']} grasps "
+             "forward in a copy of the physics (the demonstrator's ideas: the middle of the front face, others "
+             "across it and at other widths) and executes the first that would succeed "
+             f"(`python bench/work_cell_ceiling.py`, {c['trials']} bins × {c['picks_per_trial']} picks, seen items): "
+             f"SR {100 * c['sr']:.1f}%" + (f", against Centroid's {100 * c['centroid_sr']:.1f}%." if c.get("centroid_sr")
+                                           is not None else "."), "",
+             f"| picks of a bin | picks | succeeded | no idea of {c['foresight']} would succeed |", "|---|---:|---:|---:|"]
+    for name, g in c["groups"].items():
+        lines.append(f"| {name} | {g.get('picks', 0)} | {g.get('success', 0)} | {g.get('no_idea_works', 0)} |")
+    return "\n".join(lines) + "\n"
+
+
 def table_two_md(t: dict) -> str:
     lines = ["## Table II: data collection\n\nThe same demonstrator (the blind one, `foresight=0`), either doing "
              "full picks (labelled by what happened, so right by construction) or probing and letting go (IVFP, labelled by the simulated labeller). "
@@ -197,6 +211,9 @@ def write_page() -> Path:
     plots(one, three)
     parts = [HEAD] + [md(t) if t else f"## Table {n}\n\nNot measured yet.\n"
                       for n, md, t in (("I", table_one_md, one), ("II", table_two_md, two), ("III", table_three_md, three))]
+    ceiling = TABLES_DIR / "ceiling.json"
+    if one and ceiling.is_file():
+        parts.insert(2, ceiling_md(json.loads(ceiling.read_text())))
     anticipation = TABLES_DIR / "anticipation.json"
     if anticipation.is_file():
         parts.append(anticipation_md(json.loads(anticipation.read_text()), one))

@@ -60,3 +60,19 @@ def test_a_grasp_shown_as_foreseen_success_succeeds(robot):
     run_to_end(robot, probe_plan())
     run_to_end(robot, extract_plan())
     assert robot.work_cell.judge().outcome is Outcome.SUCCESS
+
+
+def test_the_demonstration_logs_what_its_ideas_were_foreseen_to_do(robot):
+    """So a dataset tells a grasp shown after foresight from a guess shown because no idea worked."""
+    import py_trees
+
+    from ivfp_bt.behaviours.pick import ProposeGrasps
+    demonstrator = SimDemonstrator(robot.work_cell, np.random.default_rng(0))
+    node = ProposeGrasps(params={"strategy": "demonstrator", "foresight": 3})
+    node.setup_ports({"observation": "/observation", "candidates": "/candidates"})
+    node.setup(robot=robot, demonstrator=demonstrator, clock=robot.now)
+    py_trees.blackboard.Blackboard.set("/observation", robot.head_frame())
+    node.tick_once()
+    assert node.status is py_trees.common.Status.SUCCESS
+    assert node.record["demonstrator_foresaw"] == demonstrator.foreseen and 1 <= len(demonstrator.foreseen) <= 3
+    assert set(demonstrator.foreseen) <= {"stall", *(o.value for o in Outcome)}

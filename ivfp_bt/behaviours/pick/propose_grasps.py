@@ -98,6 +98,8 @@ class ProposeGrasps(Leaf):
                 return Status.FAILURE
         self._set_output("candidates", list(found))
         self.record = {"candidates": [c.to_record() for c in found], "strategy": self.strategy}
+        if getattr(self.demonstrator, "foreseen", None) and self.strategy == "demonstrator":
+            self.record["demonstrator_foresaw"] = list(self.demonstrator.foreseen)   # its ideas, in order
         self.feedback_message = f"{len(found)} candidate(s)"
         return Status.SUCCESS
 
