@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
+import pytest
+
 from ivfp_bt.sim.items import ITEM_TYPES, item_set
 from ivfp_bt.sim.scene import generate_scene
 from ivfp_bt.sim.scene_config import scene_config
@@ -66,3 +69,20 @@ def test_frozen_bin_v1_still_packs_the_bins_it_was_calibrated_on():
     assert [_fingerprint(seed, "seen") for seed in (0, 1000, 2000)] == \
         ["dccf9260462e1b17", "d0d8ad332f75cb53", "fa8f128e792ed95e"]
     assert _fingerprint(5, "unseen") == "50746be221925532"
+
+
+def test_a_pick_reports_how_far_its_target_leans():
+    """Logged with every attempt: a target lying on its side (90 degrees) is one no front grasp takes."""
+    import mujoco
+
+    from ivfp_bt.sim import open_sim_robot
+    robot = open_sim_robot(3)
+    try:
+        assert robot.work_cell.context()["target_tilt_deg"] < 10          # packed standing
+        body = robot.model.body(robot.item_bodies[robot.scene.target])
+        adr = robot.model.jnt_qposadr[body.jntadr[0]]
+        robot.data.qpos[adr + 3:adr + 7] = [np.cos(np.pi / 4), np.sin(np.pi / 4), 0.0, 0.0]   # 90 degrees about x
+        mujoco.mj_kinematics(robot.model, robot.data)
+        assert robot.work_cell.context()["target_tilt_deg"] == pytest.approx(90.0, abs=0.5)
+    finally:
+        robot.close()

@@ -38,9 +38,12 @@ class SimWorkCell:
     def context(self) -> dict:
         """What identifies the current pick: scene, seed, object set, the target."""
         scene = self.robot.scene
+        up = self.robot.data.xmat[self.robot.item_bodies[scene.target]].reshape(3, 3)[2, 2]
         return {"scene_version": scene.config.version, "seed": scene.seed, "objects": scene.objects,
                 "pick": self.picks, "target": scene.target, "target_type": scene.target_item.type_name,
-                "items": [item.type_name for item in scene.items]}
+                "items": [item.type_name for item in scene.items],
+                # how far the target leans from standing as packed (90: lying on its side)
+                "target_tilt_deg": round(float(np.degrees(np.arccos(np.clip(up, -1.0, 1.0)))), 1)}
 
     def next_pick(self, rng: np.random.Generator) -> dict | None:
         """Order the next item: one still in the bin, reachable from the front and visible.
