@@ -46,13 +46,15 @@ def table_one_md(t: dict) -> str:
 
 def ceiling_md(c: dict) -> str:
     """The work-cell's headroom (bench/work_cell_ceiling.py), beneath Table I."""
+    centroid = c.get("centroid_sr")
+    versus = f", against Centroid's {100 * centroid:.1f}%." if centroid is not None else "."
     lines = [f"### How much a better grasp could gain here\n\nA picker that plays up to {c['foresight']} grasps "
              "forward in a copy of the physics (the demonstrator's ideas: the middle of the front face, others "
              "across it and at other widths) and executes the first that would succeed "
-             f"(`python bench/work_cell_ceiling.py`, {c['trials']} bins × {c['picks_per_trial']} picks, seen items): "
-             f"SR {100 * c['sr']:.1f}%" + (f", against Centroid's {100 * c['centroid_sr']:.1f}%." if c.get("centroid_sr")
-                                           is not None else "."), "",
-             f"| picks of a bin | picks | succeeded | no idea of {c['foresight']} would succeed |", "|---|---:|---:|---:|"]
+             f"(`python bench/work_cell_ceiling.py`, {c['trials']} bins × {c['picks_per_trial']} picks, "
+             f"seen items): SR {100 * c['sr']:.1f}%{versus}", "",
+             f"| picks of a bin | picks | succeeded | no idea of {c['foresight']} would succeed |",
+             "|---|---:|---:|---:|"]
     for name, g in c["groups"].items():
         lines.append(f"| {name} | {g.get('picks', 0)} | {g.get('success', 0)} | {g.get('no_idea_works', 0)} |")
     return "\n".join(lines) + "\n"

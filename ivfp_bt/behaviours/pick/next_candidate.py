@@ -11,7 +11,7 @@ Status = py_trees.common.Status
 
 
 class NextCandidate(Leaf):
-    """Move the first of `candidates` to `grasp` (and append it to `tried` where wired); FAILURE when none are left."""
+    """Move the first of `candidates` to `grasp`, appending it to `tried` where wired; FAILURE when none are left."""
 
     INPUT_PORTS = {"candidates": PortInformation(list, required=True, description="best first")}
     OUTPUT_PORTS = {"grasp": PortInformation(object, required=True, description="the chosen GraspCandidate"),

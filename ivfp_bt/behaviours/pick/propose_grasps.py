@@ -71,25 +71,15 @@ class ProposeGrasps(Leaf):
             self.feedback_message = "no observation yet"
             return Status.FAILURE
         avoid = self._avoided()
-        # enough spaced candidates that `count` remain once those near the tried grasps are left out
-        count = self.count + 6 * len(avoid)
         try:
-            if self.strategy == "centroid":
-                found = centroid_candidates(frame, count)
-            elif self.strategy == "random":
-                found = random_candidates(frame, self.rng, count)
-            elif self.strategy == "policy":
-                found = policy_candidates(self.policy, frame, count, self.rng if self.sample else None,
-                                          self.temperature)
-            else:
-                found = self._demonstrations(frame)
-                if found is None:
-                    self.feedback_message = "waiting for a demonstration"
-                    return Status.RUNNING
+            found = self._propose(frame, avoid)
         except NoTarget as error:
             self.feedback_message = str(error)
             self.record = {"failure": f"{self.name}: {error}"}
             return Status.FAILURE
+        if found is None:
+            self.feedback_message = "waiting for a demonstration"
+            return Status.RUNNING
         if avoid and self.strategy != "demonstrator":
             found = [c for c in found if not self._near(c, avoid)][:self.count]
             if not found:
@@ -102,6 +92,18 @@ class ProposeGrasps(Leaf):
             self.record["demonstrator_foresaw"] = list(self.demonstrator.foreseen)   # its ideas, in order
         self.feedback_message = f"{len(found)} candidate(s)"
         return Status.SUCCESS
+
+    def _propose(self, frame: Any, avoid: list) -> list | None:
+        """The strategy's candidates; None while a person is still demonstrating."""
+        # enough spaced candidates that `count` remain once those near the tried grasps are left out
+        count = self.count + 6 * len(avoid)
+        if self.strategy == "centroid":
+            return centroid_candidates(frame, count)
+        if self.strategy == "random":
+            return random_candidates(frame, self.rng, count)
+        if self.strategy == "policy":
+            return policy_candidates(self.policy, frame, count, self.rng if self.sample else None, self.temperature)
+        return self._demonstrations(frame)
 
     def _avoided(self) -> list:
         if "avoid" not in self.port_keys:
