@@ -75,4 +75,22 @@ def test_the_demonstration_logs_what_its_ideas_were_foreseen_to_do(robot):
     node.tick_once()
     assert node.status is py_trees.common.Status.SUCCESS
     assert node.record["demonstrator_foresaw"] == demonstrator.foreseen and 1 <= len(demonstrator.foreseen) <= 3
-    assert set(demonstrator.foreseen) <= {"stall", *(o.value for o in Outcome)}
+    assert set(demonstrator.foreseen) <= {"stall", "refused", *(o.value for o in Outcome)}
+
+
+def test_an_idea_the_robot_would_refuse_is_passed_over_not_fatal(robot, monkeypatch):
+    """An idea whose motion leaves the workspace is refused in foresight as ExecuteGrasp would refuse
+    it: the demonstrator notes it and weighs its next idea instead of stopping the collection."""
+    from ivfp_bt.robot.limits import CommandRefused
+    real, calls = robot.work_cell.foresee_grasp, []
+
+    def refuse_the_first(tool_point, width):
+        calls.append(width)
+        if len(calls) == 1:
+            raise CommandRefused("lift: the move would put the gripper outside the workspace")
+        return real(tool_point, width)
+
+    monkeypatch.setattr(robot.work_cell, "foresee_grasp", refuse_the_first)
+    demonstrator = SimDemonstrator(robot.work_cell, np.random.default_rng(0))
+    demonstrator.demonstrate(robot.head_frame(), foresight=3)
+    assert demonstrator.foreseen[0] == "refused" and len(demonstrator.foreseen) >= 2

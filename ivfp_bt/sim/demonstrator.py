@@ -18,6 +18,7 @@ import numpy as np
 from ivfp_bt.pick.candidates import MAX_WIDTH, WIDTH_MARGIN, GraspCandidate, candidate_at, target_pixels, target_top
 from ivfp_bt.pick.motion_plan import grasp_tool_point
 from ivfp_bt.robot.interface import RGBDFrame
+from ivfp_bt.robot.limits import CommandRefused
 from ivfp_bt.sim.oracle import Outcome
 
 if TYPE_CHECKING:
@@ -44,7 +45,11 @@ class SimDemonstrator:
         top = target_top(frame)
         for idea in ideas:
             # the tool point ExecuteGrasp would use with its defaults
-            judgement = self.work_cell.foresee_grasp(grasp_tool_point(np.array(idea.point), top=top), idea.width)
+            try:
+                judgement = self.work_cell.foresee_grasp(grasp_tool_point(np.array(idea.point), top=top), idea.width)
+            except CommandRefused:     # the robot would refuse it too (outside the workspace): not an option
+                self.foreseen.append("refused")
+                continue
             self.foreseen.append("stall" if judgement is None else judgement.outcome.value)
             if judgement is not None and judgement.outcome is Outcome.SUCCESS:
                 return idea
