@@ -72,7 +72,7 @@ def test_frozen_bin_v1_still_packs_the_bins_it_was_calibrated_on():
 
 
 def test_a_pick_reports_how_far_its_target_leans():
-    """Logged with every attempt: a target lying on its side (90 degrees) is one no front grasp takes."""
+    """Logged with every attempt: targets lying on their side (90 degrees) are mostly ones no front grasp takes."""
     import mujoco
 
     from ivfp_bt.sim import open_sim_robot
