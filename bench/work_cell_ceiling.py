@@ -46,13 +46,14 @@ def main() -> int:
     parser.add_argument("--picks", type=int, default=12)
     parser.add_argument("--foresight", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
     parser.add_argument("--out", type=Path, default=Path("runs/ceiling"))
     args = parser.parse_args()
     from ivfp_bt.evaluation.metrics import summarise
     from ivfp_bt.evaluation.trials import run_trials, trial_specs
     started = time.monotonic()
     specs = trial_specs(str(TREE), args.trials, args.picks, "seen", args.out, 1000,
-                        {"foresight": str(args.foresight)}, None)
+                        {"foresight": str(args.foresight)}, args.scene)
     m = summarise("foresight", run_trials(specs, args.workers, lambda r: print(".", end="", flush=True)))
     groups = foresight_by_pick([Path(spec.record_dir) for spec in specs])
     table1 = TABLES_DIR / "table1.json"

@@ -52,8 +52,8 @@ def test_neighbours_in_a_row_do_not_overlap():
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
 
 
-def _fingerprint(seed: int, objects: str) -> str:
-    scene = generate_scene(seed, scene_config("bin-v1"), objects)
+def _fingerprint(seed: int, objects: str, version: str = "bin-v1") -> str:
+    scene = generate_scene(seed, scene_config(version), objects)
     text = repr((scene.target, [(i.type_name, [round(v, 5) for v in i.pos], round(i.yaw, 4), round(i.friction, 5),
                                  round(i.mass, 5)) for i in scene.items]))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -71,18 +71,43 @@ def test_frozen_bin_v1_still_packs_the_bins_it_was_calibrated_on():
     assert _fingerprint(5, "unseen") == "50746be221925532"
 
 
+def test_frozen_bin_v2_still_packs_the_bins_it_was_calibrated_on():
+    config = scene_config("bin-v2")
+    assert config.frozen and not config.order_lying
+    assert (config.bin_width, config.wall_clearance, config.bin_lip_height, config.gap, config.rows,
+            config.item_count) == (0.46, 0.03, 0.015, (0.001, 0.005), 3, (14, 24))
+    assert [_fingerprint(seed, "seen", "bin-v2") for seed in (0, 1000, 2000)] == \
+        ["fdce3ab56c52284a", "35154e6efd59b7af", "b88001b3efbc4c53"]
+    assert _fingerprint(5, "unseen", "bin-v2") == "c6157f56df942e98"
+
+
 def test_a_pick_reports_how_far_its_target_leans():
     """Logged with every attempt: targets lying on their side (90 degrees) are mostly ones no front grasp takes."""
-    import mujoco
-
     from ivfp_bt.sim import open_sim_robot
     robot = open_sim_robot(3)
     try:
         assert robot.work_cell.context()["target_tilt_deg"] < 10          # packed standing
-        body = robot.model.body(robot.item_bodies[robot.scene.target])
-        adr = robot.model.jnt_qposadr[body.jntadr[0]]
-        robot.data.qpos[adr + 3:adr + 7] = [np.cos(np.pi / 4), np.sin(np.pi / 4), 0.0, 0.0]   # 90 degrees about x
-        mujoco.mj_kinematics(robot.model, robot.data)
+        _lay_on_side(robot, robot.scene.target)
         assert robot.work_cell.context()["target_tilt_deg"] == pytest.approx(90.0, abs=0.5)
+    finally:
+        robot.close()
+
+
+def _lay_on_side(robot, index: int) -> None:
+    import mujoco
+    adr = robot.model.jnt_qposadr[robot.model.body(robot.item_bodies[index]).jntadr[0]]
+    robot.data.qpos[adr + 3:adr + 7] = [np.cos(np.pi / 4), np.sin(np.pi / 4), 0.0, 0.0]   # 90 degrees about x
+    mujoco.mj_kinematics(robot.model, robot.data)
+
+
+@pytest.mark.parametrize("version, ordered", [("bin-v1", True), ("bin-v2", False)])
+def test_an_item_lying_on_its_side_is_ordered_only_where_the_scene_allows_it(version, ordered):
+    """bin-v2 leaves fallen items to the person who re-stows the bin: no horizontal grasp takes them."""
+    from ivfp_bt.sim import open_sim_robot
+    robot = open_sim_robot(3, version)
+    try:
+        item = robot.work_cell.reachable()[0]
+        _lay_on_side(robot, item)
+        assert (item in robot.work_cell.reachable()) is ordered
     finally:
         robot.close()

@@ -73,6 +73,8 @@ def test_train_commands_give_one_line_errors(tmp_path, capsys):
     assert main(["train", "policy", "--data", str(tmp_path / "none")]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: {tmp_path / 'none'}: no run directories here") and len(err.splitlines()) == 1
+    assert main(["train", "policy", "--init", str(tmp_path / "none"), "--out", str(tmp_path / "p")]) == 1
+    assert "no grasp policy here" in capsys.readouterr().err
     assert main(["train", "rl", "--classifier", str(tmp_path / "none"), "--out", str(tmp_path / "rl")]) == 1
     assert "no IVFP classifier here" in capsys.readouterr().err
     assert main(["train", "rl", "--temperature", "0", "--out", str(tmp_path / "rl")]) == 1
@@ -93,6 +95,14 @@ def test_collect_train_run_end_to_end(tmp_path, capsys):
     assert json.loads((out / "rl" / "state.json").read_text()) == {"iteration": 1}
     attempts = sorted((out / "rl" / "data").rglob("attempt_*.npz"))
     assert attempts
+    # fine-tuning starts from the given policy: at a vanishing learning rate it stays that policy
+    tuned = tmp_path / "tuned"
+    assert main(["train", "policy", "--data", str(out / "demos_seen"), "--init", str(out / "grasp_policy"),
+                 "--out", str(tuned), "--epochs", "1", "--lr", "1e-12"]) == 0
+    from ivfp_bt.models.checkpoints import load_policy
+    before, after = load_policy(out / "grasp_policy").state_dict(), load_policy(tuned).state_dict()
+    assert all(torch.allclose(before[k].float(), after[k].float(), atol=1e-3) for k in before)
+    assert json.loads((tuned / "training.json").read_text())["data"]["started from"] == str(out / "grasp_policy")
     assert main(["train", "all", "--preset", "tiny", "--out", str(out), "--workers", "1"]) == 0
     assert sorted((out / "rl" / "data").rglob("attempt_*.npz")) == attempts     # resumed: nothing collected again
     assert main(["run", "trees/pick_il.yaml", "--set", f"policy={out / 'rl' / 'iter_001'}", "--picks", "1",

@@ -33,6 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: one per core)")
     p.add_argument("--tree", default=None, help="collection tree (default: trees/collect_demos.yaml or "
                    "trees/collect_clips.yaml)")
+    p.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree, "
                    "e.g. probe_s=1.0")
     p.set_defaults(handler=handle)
@@ -41,6 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     if args.n < 1 or args.per_bin < 1 or args.workers < 1:
         raise UserError("--n, --per-bin and --workers must be at least 1")
+    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
     from ivfp_bt.training.collect import TREES, bin_specs, collect, summarise_runs
     from ivfp_bt.tree.load import load_tree
 
@@ -48,8 +50,9 @@ def handle(args: argparse.Namespace) -> int:
     tree = args.tree or str(TREES / f"collect_{args.what}.yaml")
     out = args.out or Path("data") / args.what
     seed = args.seed if args.seed is not None else {"demos": 0, "clips": 500}[args.what]
+    scene = scene_config(args.scene or DEFAULT_SCENE).version   # an unknown one is reported here
     load_tree(tree, sets)   # a broken tree is reported before any worker starts
-    specs = bin_specs(tree, out, args.n, args.per_bin, seed, args.objects, sets, None)
+    specs = bin_specs(tree, out, args.n, args.per_bin, seed, args.objects, sets, scene)
     with progress_bar() as progress:
         task = progress.add_task(f"collect {args.what}", total=args.n, info="")
 

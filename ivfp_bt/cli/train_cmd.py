@@ -21,6 +21,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     stages = p.add_subparsers(dest="stage", required=True, metavar="STAGE")
     policy = stages.add_parser("policy", help="imitation of demonstrated grasps")
     _data(policy, "models/grasp_policy")
+    policy.add_argument("--init", type=Path, default=None, help="start from this trained policy instead of from "
+                        "scratch, e.g. to adapt models/grasp_policy to another work-cell with its own demos")
     _fit(policy, epochs=20, batch=16, lr=3e-4)
     classifier = stages.add_parser("classifier", help="the IVFP classifier on labelled probe videos")
     _data(classifier, "models/ivfp_classifier")
@@ -98,7 +100,8 @@ def handle(args: argparse.Namespace) -> int:
         track = _tracker(progress)
         if args.stage == "policy":
             from ivfp_bt.training.pipeline import make_policy
-            result = make_policy(args.data, args.out, args.epochs, args.batch, args.lr, args.seed, command, track)
+            result = make_policy(args.data, args.out, args.epochs, args.batch, args.lr, args.seed, command, track,
+                                 init=args.init)
         elif args.stage == "classifier":
             from ivfp_bt.training.pipeline import make_classifier
             result = make_classifier(args.data, args.unseen, args.out, args.epochs, args.batch, args.lr, args.seed,

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ivfp_bt.sim.sim_robot import SimRobot
 
 MIN_TARGET_PIXELS = 150      # an item this visible in the head camera can be ordered
+LYING_TILT_DEG = 45.0        # an item leaning further than this from standing lies on its side
 CORRIDOR = 0.02              # the fingers pass this far either side of the item: keep it clear
 
 
@@ -38,12 +39,16 @@ class SimWorkCell:
     def context(self) -> dict:
         """What identifies the current pick: scene, seed, object set, the target."""
         scene = self.robot.scene
-        up = self.robot.data.xmat[self.robot.item_bodies[scene.target]].reshape(3, 3)[2, 2]
         return {"scene_version": scene.config.version, "seed": scene.seed, "objects": scene.objects,
                 "pick": self.picks, "target": scene.target, "target_type": scene.target_item.type_name,
                 "items": [item.type_name for item in scene.items],
                 # how far the target leans from standing as packed (90: lying on its side)
-                "target_tilt_deg": round(float(np.degrees(np.arccos(np.clip(up, -1.0, 1.0)))), 1)}
+                "target_tilt_deg": round(self.tilt_deg(scene.target), 1)}
+
+    def tilt_deg(self, index: int) -> float:
+        """How far an item leans from standing as packed (90: lying on its side)."""
+        up = self.robot.data.xmat[self.robot.item_bodies[index]].reshape(3, 3)[2, 2]
+        return float(np.degrees(np.arccos(np.clip(up, -1.0, 1.0))))
 
     def next_pick(self, rng: np.random.Generator) -> dict | None:
         """Order the next item: one still in the bin, reachable from the front and visible.
@@ -65,6 +70,7 @@ class SimWorkCell:
     def reachable(self) -> list[int]:
         robot, items = self.robot, self.robot.scene.items
         inside = [i for i in range(len(items)) if inside_bin(robot, i)]
+        orderable = [i for i in inside if robot.scene.config.order_lying or self.tilt_deg(i) <= LYING_TILT_DEG]
         pos = {i: robot.data.xpos[robot.item_bodies[i]] for i in inside}
         half = {i: items[i].item_type.extents[0] / 2 for i in inside}
 
@@ -73,7 +79,7 @@ class SimWorkCell:
             return any(pos[j][1] > pos[i][1] + 0.02 and
                        abs(pos[j][0] - pos[i][0]) < half[i] + half[j] + CORRIDOR for j in inside if j != i)
 
-        front = [i for i in inside if not covered(i)]
+        front = [i for i in orderable if not covered(i)]
         _, _, bodies = robot.cameras.head()
         return [i for i in front if np.count_nonzero(bodies == robot.item_bodies[i]) >= MIN_TARGET_PIXELS]
 

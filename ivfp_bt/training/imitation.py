@@ -95,13 +95,14 @@ def batch(examples: GraspExamples, index: np.ndarray, mirror: np.ndarray | None 
 
 
 def train_imitation(examples: GraspExamples, config: GraspPolicyConfig, epochs: int, batch_size: int, lr: float,
-                    seed: int, report=lambda done, total, info: None) -> tuple[GraspPolicy, dict[str, float]]:
-    """A policy trained from scratch on ``examples``, and its held-out figures."""
+                    seed: int, report=lambda done, total, info: None,
+                    start: GraspPolicy | None = None) -> tuple[GraspPolicy, dict[str, float]]:
+    """A policy trained on ``examples`` from scratch (or from ``start``), and its held-out figures."""
     if len(examples) < 2:
         raise UserError(f"only {len(examples)} successful demonstration(s) to learn from; collect more "
                         "(ivfp-bt collect demos --n 600)")
     torch.manual_seed(seed)
-    policy = GraspPolicy(config)
+    policy = GraspPolicy(config) if start is None else start
     train, held = split_by_run(examples.runs)
     rng = np.random.default_rng(seed + 1)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ivfp_bt.models.checkpoints import save
+from ivfp_bt.models.checkpoints import load_policy, save
 from ivfp_bt.models.grasp_policy import GraspPolicyConfig
 from ivfp_bt.models.ivfp_classifier import classifier_config
 from ivfp_bt.sidecar.dataset import find_runs
@@ -59,13 +59,16 @@ PRESETS = {
 
 
 def make_policy(data: list[Path], out: Path, epochs: int, batch: int, lr: float, seed: int, command: str,
-                track: Track = no_track, config: dict[str, Any] | None = None) -> dict[str, Any]:
+                track: Track = no_track, config: dict[str, Any] | None = None,
+                init: Path | None = None) -> dict[str, Any]:
+    """Imitation from scratch, or from the policy in ``init`` (its configuration kept)."""
     started = time.monotonic()
-    policy_config = GraspPolicyConfig(**(config or {}))
+    start = load_policy(init).float().train() if init is not None else None
+    policy_config = start.config if start is not None else GraspPolicyConfig(**(config or {}))
     runs = find_runs(data)
     reading = track("read demos")
     examples = grasp_examples(runs, policy_config, demonstrated_success, lambda d, t: reading(d, t, {}))
-    policy, metrics = train_imitation(examples, policy_config, epochs, batch, lr, seed, track("imitation"))
+    policy, metrics = train_imitation(examples, policy_config, epochs, batch, lr, seed, track("imitation"), start)
     save(policy, out)
     write_card(out, "Grasp policy (imitation)", "A GraspPolicy (ivfp_bt/models/grasp_policy.py) trained by imitation "
                "of the simulated demonstrator's successful grasps. Held-out figures compare its most probable grasp "
