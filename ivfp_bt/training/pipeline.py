@@ -73,7 +73,8 @@ def make_policy(data: list[Path], out: Path, epochs: int, batch: int, lr: float,
     write_card(out, "Grasp policy (imitation)", "A GraspPolicy (ivfp_bt/models/grasp_policy.py) trained by imitation "
                "of the simulated demonstrator's successful grasps. Held-out figures compare its most probable grasp "
                "with the demonstrated one on bins it never saw.", command, seed,
-               {"data": " ".join(map(str, data)), "run directories": len(runs),
+               {"data": " ".join(map(str, data)), "started from": str(init) if init is not None else "scratch",
+                "run directories": len(runs),
                 "successful demonstrations": len(examples), "epochs": epochs, "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
     return metrics
 
