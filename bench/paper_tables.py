@@ -37,7 +37,7 @@ def strategies(rl: Path) -> list[tuple[str, str, dict]]:
 def table_one(args: argparse.Namespace) -> dict:
     from ivfp_bt.evaluation.metrics import summarise
     from ivfp_bt.evaluation.trials import run_trials, trial_specs
-    rows = _kept_rows(args.strategies)
+    rows = _kept_rows(args.strategies, args.scene)
     for objects in ("seen", "unseen"):
         for name, tree, sets in strategies(args.rl):
             if args.strategies and name not in args.strategies:
@@ -47,7 +47,7 @@ def table_one(args: argparse.Namespace) -> dict:
                 continue
             started = time.monotonic()
             specs = trial_specs(tree, args.trials, args.picks, objects, args.out / "table1" / objects / name,
-                                1000, sets, None)
+                                1000, sets, args.scene)
             m = summarise(name, run_trials(specs, args.workers))
             rows.append({"strategy": name, "objects": objects, "picks": m.picks, "sr": m.success_rate,
                          "uph": m.units_per_hour, "interventions_h": m.interventions_per_hour,
@@ -56,15 +56,17 @@ def table_one(args: argparse.Namespace) -> dict:
                   f"({time.monotonic() - started:.0f} s)", flush=True)
     order = [name for name, _, _ in strategies(args.rl)]
     rows.sort(key=lambda row: (row["objects"] != "seen", order.index(row["strategy"])))
-    return {"trials": args.trials, "picks_per_trial": args.picks, "seeds": "1000-", "rows": rows}
+    return {"scene": args.scene, "trials": args.trials, "picks_per_trial": args.picks, "seeds": "1000-",
+            "rows": rows}
 
 
-def _kept_rows(measured: list[str] | None) -> list[dict]:
-    """With --strategies, the saved rows of the other strategies (the same trials and seeds)."""
-    saved = TABLES_DIR / "table1.json"
-    if not measured or not saved.is_file():
+def _kept_rows(measured: list[str] | None, scene: str) -> list[dict]:
+    """With --strategies, the saved rows of the other strategies (the same trials, seeds and scene)."""
+    path = TABLES_DIR / "table1.json"
+    saved = json.loads(path.read_text()) if path.is_file() else {}
+    if not measured or saved.get("scene", "bin-v1") != scene:
         return []
-    return [row for row in json.loads(saved.read_text())["rows"] if row["strategy"] not in measured]
+    return [row for row in saved["rows"] if row["strategy"] not in measured]
 
 
 def table_two(args: argparse.Namespace) -> dict:
@@ -73,7 +75,7 @@ def table_two(args: argparse.Namespace) -> dict:
     for name, tree in (("full picks", "collect_full.yaml"), ("IVFP", "collect_demos.yaml")):
         # the blind demonstrator (foresight 0), as the saved figures were measured: robot time is the same
         specs = bin_specs(str(REPO / "trees" / tree), args.out / "table2" / tree.removesuffix(".yaml"), args.collect,
-                          12, 3000, "seen", {"foresight": "0"} if tree == "collect_demos.yaml" else {}, None)
+                          12, 3000, "seen", {"foresight": "0"} if tree == "collect_demos.yaml" else {}, args.scene)
         interventions, outcomes = [0], {}
 
         def done(result, spec, interventions=interventions, outcomes=outcomes):
@@ -87,7 +89,7 @@ def table_two(args: argparse.Namespace) -> dict:
                      "labelled_per_hour": s.per_hour(labelled), "interventions_per_hour": s.per_hour(interventions[0]),
                      "label_accuracy": s.label_accuracy if tree == "collect_demos.yaml" else 1.0})
         print(f"  {name}: {rows[-1]}", flush=True)
-    return {"rows": rows}
+    return {"scene": args.scene, "rows": rows}
 
 
 def table_three(args: argparse.Namespace) -> dict:
@@ -95,7 +97,7 @@ def table_three(args: argparse.Namespace) -> dict:
     from ivfp_bt.training.pipeline import make_classifier
     passive = args.out / "table3" / "demos_passive"
     collect(bin_specs(str(REPO / "trees" / "collect_demos.yaml"), passive, args.passive_demos, 12, 0, "seen",
-                      {"passive": "true", "foresight": "0"}, None), args.workers)   # as data/demos_seen
+                      {"passive": "true", "foresight": "0"}, args.scene), args.workers)
     rows = []
     for name, data, probe_s, is_passive in [("passive", passive, None, True), ("0.5 s", args.demos, 0.5, False),
                                              ("1.0 s", args.demos, 1.0, False), ("1.5 s", args.demos, 1.5, False),
@@ -105,7 +107,7 @@ def table_three(args: argparse.Namespace) -> dict:
                                   3e-4, 0, "bench/paper_tables.py --tables 3", probe_s=probe_s, passive=is_passive)
         rows.append({"probe": name, **metrics})
         print(f"  {name}: {metrics} ({time.monotonic() - started:.0f} s)", flush=True)
-    return {"rows": rows, "epochs": args.epochs}
+    return {"scene": args.scene, "rows": rows, "epochs": args.epochs}
 
 
 def main() -> int:
@@ -123,8 +125,12 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=12, help="Table III: classifier epochs")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=Path("runs/tables"), help="the runs behind the tables")
+    parser.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen "
+                        "one); give Table III --demos and --unseen collected on it")
     parser.add_argument("--write-only", action="store_true", help="only rebuild docs/results.md")
     args = parser.parse_args()
+    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
+    args.scene = scene_config(args.scene or DEFAULT_SCENE).version
     os.environ.setdefault("MUJOCO_GL", "egl")
     TABLES_DIR.mkdir(parents=True, exist_ok=True)
     for number in ([] if args.write_only else args.tables):

@@ -4,9 +4,9 @@ picker that foresees its grasps (bench/trees/pick_foresight.yaml), on Table I's 
     python bench/work_cell_ceiling.py                  # 10 bins x 12 picks, 20 ideas (about 10 min on 2 cores)
     python bench/work_cell_ceiling.py --foresight 6 --trials 3
 
-Prints its SR beside Centroid's (docs/tables/table1.json), and for how many picks none of the
-ideas would have succeeded, for the first two picks of a bin and for the later ones; saves the
-figures to docs/tables/ceiling.json for docs/results.md.
+Prints its SR beside Centroid's (docs/tables/table1.json, when measured on the same scene), and
+for how many picks none of the ideas would have succeeded, for the first two picks of a bin and
+for the later ones; saves the figures to docs/tables/ceiling.json for docs/results.md.
 """
 
 from __future__ import annotations
@@ -51,15 +51,18 @@ def main() -> int:
     args = parser.parse_args()
     from ivfp_bt.evaluation.metrics import summarise
     from ivfp_bt.evaluation.trials import run_trials, trial_specs
+    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
+    scene = scene_config(args.scene or DEFAULT_SCENE).version
     started = time.monotonic()
     specs = trial_specs(str(TREE), args.trials, args.picks, "seen", args.out, 1000,
-                        {"foresight": str(args.foresight)}, args.scene)
+                        {"foresight": str(args.foresight)}, scene)
     m = summarise("foresight", run_trials(specs, args.workers, lambda r: print(".", end="", flush=True)))
     groups = foresight_by_pick([Path(spec.record_dir) for spec in specs])
     table1 = TABLES_DIR / "table1.json"
-    centroid = next((r["sr"] for r in json.loads(table1.read_text())["rows"]
-                     if r["strategy"] == "Centroid" and r["objects"] == "seen"), None) if table1.is_file() else None
-    figures = {"trials": args.trials, "picks_per_trial": args.picks, "foresight": args.foresight,
+    saved = json.loads(table1.read_text()) if table1.is_file() else {}
+    centroid = next((r["sr"] for r in saved.get("rows", []) if r["strategy"] == "Centroid"
+                     and r["objects"] == "seen"), None) if saved.get("scene", "bin-v1") == scene else None
+    figures = {"scene": scene, "trials": args.trials, "picks_per_trial": args.picks, "foresight": args.foresight,
                "sr": m.success_rate, "uph": m.units_per_hour, "modes": dict(m.modes), "centroid_sr": centroid,
                "groups": groups, "minutes": (time.monotonic() - started) / 60}
     line = f"\nforesight {args.foresight}: SR {100 * m.success_rate:.1f}% of {m.picks} picks"

@@ -16,7 +16,7 @@ from ivfp_bt.sim.oracle import Outcome
 
 @pytest.fixture
 def robot():
-    robot = open_sim_robot(501)       # a toothpaste box: the usual click fails here, other ideas succeed
+    robot = open_sim_robot(501, "bin-v1")   # a toothpaste box: the usual click fails here, other ideas succeed
     robot.work_cell.next_pick(np.random.default_rng(0))
     yield robot
     robot.close()

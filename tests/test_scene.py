@@ -27,12 +27,14 @@ def test_same_seed_same_scene_and_different_seeds_differ():
     assert len(scenes) == 10
 
 
-def test_scenes_pack_8_to_20_items_inside_the_bin_with_a_front_row_target():
-    config = scene_config()
+@pytest.mark.parametrize("version", ["bin-v1", "bin-v2"])
+def test_scenes_pack_their_item_count_inside_the_bin_with_a_front_row_target(version):
+    config = scene_config(version)
+    fewest, most = config.item_count
     for seed in range(40):
         for objects in ("seen", "unseen"):
             scene = generate_scene(seed, config, objects)
-            assert 8 <= len(scene.items) <= 20
+            assert fewest <= len(scene.items) <= most
             assert scene.target_item.row == 0
             names = {t.name for t in item_set(objects)}
             for item in scene.items:

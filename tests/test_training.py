@@ -79,6 +79,18 @@ def test_train_commands_give_one_line_errors(tmp_path, capsys):
     assert "no IVFP classifier here" in capsys.readouterr().err
     assert main(["train", "rl", "--temperature", "0", "--out", str(tmp_path / "rl")]) == 1
     assert capsys.readouterr().err == "error: --temperature must be between 0.05 and 10\n"
+    assert main(["train", "rl", "--scene", "bin-v9", "--out", str(tmp_path / "rl")]) == 1
+    assert capsys.readouterr().err.startswith("error: unknown scene configuration 'bin-v9' (known: bin-v1, bin-v2")
+
+
+def test_train_rl_collects_on_the_scene_asked_for(tmp_path, monkeypatch):
+    from ivfp_bt.sim.scene_config import DEFAULT_SCENE
+    from ivfp_bt.training import pipeline
+    asked = []
+    monkeypatch.setattr(pipeline, "make_rl", lambda policy, classifier, out, settings, *rest: asked.append(settings) or {})
+    for extra, scene in (([], DEFAULT_SCENE), (["--scene", "bin-v1"], "bin-v1")):
+        assert main(["train", "rl", "--out", str(tmp_path / "rl"), *extra]) == 0
+        assert asked[-1].scene == scene
 
 
 def test_collect_train_run_end_to_end(tmp_path, capsys):
@@ -102,7 +114,8 @@ def test_collect_train_run_end_to_end(tmp_path, capsys):
     from ivfp_bt.models.checkpoints import load_policy
     before, after = load_policy(out / "grasp_policy").state_dict(), load_policy(tuned).state_dict()
     assert all(torch.allclose(before[k].float(), after[k].float(), atol=1e-3) for k in before)
-    assert json.loads((tuned / "training.json").read_text())["data"]["started from"] == str(out / "grasp_policy")
+    started_from = json.loads((tuned / "training.json").read_text())["data"]["started from"]
+    assert started_from == f"{out / 'grasp_policy'} (made by `{card['command']}`)"
     assert main(["train", "all", "--preset", "tiny", "--out", str(out), "--workers", "1"]) == 0
     assert sorted((out / "rl" / "data").rglob("attempt_*.npz")) == attempts     # resumed: nothing collected again
     assert main(["run", "trees/pick_il.yaml", "--set", f"policy={out / 'rl' / 'iter_001'}", "--picks", "1",

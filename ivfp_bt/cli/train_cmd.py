@@ -46,6 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--clip", type=float, default=10.0, help="importance weight clip M (default: 10)")
     rl.add_argument("--keep", type=int, nargs="*", default=[20, 50], help="iterations kept as checkpoints")
     rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")
+    rl.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
     _workers(rl)
     anticipation = stages.add_parser("anticipation", help="the failure-anticipation teacher and students (ViViT)",
                                      description="Train the second paper's networks on clips (ivfp-bt collect clips): "
@@ -122,13 +123,14 @@ def _rl(args: argparse.Namespace, command: str, track):
     from ivfp_bt.models.checkpoints import resolve
     from ivfp_bt.training.reinforce import RLSettings
     from ivfp_bt.training.pipeline import make_rl
+    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
     if args.iterations < 1 or args.batch < 1:
         raise UserError("--iterations and --batch must be at least 1")
     if not 0.05 <= args.temperature <= 10:
         raise UserError("--temperature must be between 0.05 and 10")
     settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
                           clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers,
-                          keep=tuple(args.keep))
+                          keep=tuple(args.keep), scene=scene_config(args.scene or DEFAULT_SCENE).version)
     return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
 
 

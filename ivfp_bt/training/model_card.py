@@ -15,6 +15,14 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), no GPU"
 
 
+def provenance(directory: Path) -> str:
+    """A model named with the command that made it, so a card that starts from another model
+    still says how to remake the chain after that model's directory is replaced."""
+    card = directory / "training.json"
+    command = json.loads(card.read_text()).get("command") if card.is_file() else None
+    return f"{directory} (made by `{command}`)" if command else str(directory)
+
+
 def write_card(directory: Path, title: str, what: str, command: str, seed: int, data: dict[str, Any],
                seconds: float, metrics: dict[str, Any]) -> None:
     info = {"title": title, "command": command, "seed": seed, "data": data, "training_seconds": round(seconds, 1),

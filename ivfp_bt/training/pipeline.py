@@ -17,7 +17,7 @@ from ivfp_bt.models.grasp_policy import GraspPolicyConfig
 from ivfp_bt.models.ivfp_classifier import classifier_config
 from ivfp_bt.sidecar.dataset import find_runs
 from ivfp_bt.training.imitation import demonstrated_success, grasp_examples, train_imitation
-from ivfp_bt.training.model_card import write_card
+from ivfp_bt.training.model_card import provenance, write_card
 from ivfp_bt.training.probe_classifier import score_classifier, train_classifier, video_examples
 from ivfp_bt.training.reinforce import RLSettings
 
@@ -73,7 +73,7 @@ def make_policy(data: list[Path], out: Path, epochs: int, batch: int, lr: float,
     write_card(out, "Grasp policy (imitation)", "A GraspPolicy (ivfp_bt/models/grasp_policy.py) trained by imitation "
                "of the simulated demonstrator's successful grasps. Held-out figures compare its most probable grasp "
                "with the demonstrated one on bins it never saw.", command, seed,
-               {"data": " ".join(map(str, data)), "started from": str(init) if init is not None else "scratch",
+               {"data": " ".join(map(str, data)), "started from": provenance(init) if init is not None else "scratch",
                 "run directories": len(runs),
                 "successful demonstrations": len(examples), "epochs": epochs, "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
     return metrics
@@ -129,10 +129,10 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
                        "by the IVFP classifier (no oracle). Per iteration: the mean reward the robot saw, and the "
                        "simulator's true success of the sampled grasps (never used for training).", command,
                        settings.seed,
-                       {"start policy": str(policy), "classifier": str(classifier), "iterations": kept,
+                       {"start policy": provenance(policy), "classifier": provenance(classifier), "iterations": kept,
                         "grasps per iteration": settings.batch, "replay iterations": settings.replay,
                         "learning rate": settings.lr, "importance weight clip": settings.clip,
-                        "sampling temperature": settings.temperature},
+                        "sampling temperature": settings.temperature, "scene": settings.scene or "default"},
                        time.monotonic() - started, {"per_iteration": _history_table(history, kept)})
     return {"checkpoint": str(last), "iterations": settings.iterations,
             **({"last_mean_reward": history[-1]["mean_reward"], "last_true_success": history[-1]["true_success"]}

@@ -46,6 +46,7 @@ class RLSettings:
     seed: int = 5000
     workers: int = 1
     keep: tuple[int, ...] = (20, 50)
+    scene: str | None = None     # the work-cell's scene version; None: the current default
 
 
 def rl_reward(record: dict) -> float | None:
@@ -87,7 +88,7 @@ def _iterate(policy: GraspPolicy, optimiser: torch.optim.Optimizer, classifier: 
     specs = bin_specs(str(COLLECT_TREE), out / "data" / f"iter_{iteration:03d}", settings.batch, settings.per_bin,
                       settings.seed + iteration * bins, "seen",
                       {"policy": str(current.resolve()), "classifier": str(classifier.resolve()),
-                       "temperature": str(settings.temperature)}, None)
+                       "temperature": str(settings.temperature)}, settings.scene)
     collect(specs, settings.workers, lambda result, spec: report("bin", {"picks": spec.picks}), pool)
     stats = _iteration_stats([Path(s.record_dir) for s in specs])
     replay = [out / "data" / f"iter_{i:03d}" for i in range(max(0, iteration + 1 - settings.replay), iteration + 1)]
