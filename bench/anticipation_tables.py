@@ -112,7 +112,7 @@ def table_monitor(args: argparse.Namespace) -> dict:
     from ivfp_bt.evaluation.metrics import summarise
     from ivfp_bt.evaluation.trials import run_trials, trial_specs
     tree = str(REPO / "trees" / "pick_vitl_anticipate.yaml")
-    specs = trial_specs(tree, args.trials, args.picks, "seen", args.out / "monitor", 1000, {}, None)
+    specs = trial_specs(tree, args.trials, args.picks, "seen", args.out / "monitor", 1000, {}, args.scene)
     started = time.monotonic()
     m = summarise("IL+VitL+anticipation", run_trials(specs, args.workers))
     row = {"strategy": "IL+VitL+anticipation", "picks": m.picks, "sr": m.success_rate, "uph": m.units_per_hour,
@@ -121,9 +121,11 @@ def table_monitor(args: argparse.Namespace) -> dict:
     print(f"  {row} ({time.monotonic() - started:.0f} s)", flush=True)
     # the row to compare with is IL+VitL's in Table I as it stands (measure that one with the same policy)
     one = TABLES_DIR / "table1.json"
-    rows = json.loads(one.read_text())["rows"] if one.is_file() else []
+    saved = json.loads(one.read_text()) if one.is_file() else {}
+    rows = saved.get("rows", []) if saved.get("scene", "bin-v1") == args.scene else []
     baseline = next((r for r in rows if r["strategy"] == "IL+VitL" and r["objects"] == "seen"), None)
-    return {"trials": args.trials, "picks_per_trial": args.picks, "row": row, "baseline": baseline}
+    return {"scene": args.scene, "trials": args.trials, "picks_per_trial": args.picks, "row": row,
+            "baseline": baseline}
 
 
 def main() -> int:
@@ -137,7 +139,11 @@ def main() -> int:
     parser.add_argument("--picks", type=int, default=12, help="monitor: picks per bin")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=Path("runs/tables/anticipation"))
+    parser.add_argument("--scene", default=None, help="monitor: scene configuration version (default: the current "
+                        "frozen one)")
     args = parser.parse_args()
+    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
+    args.scene = scene_config(args.scene or DEFAULT_SCENE).version
     os.environ.setdefault("MUJOCO_GL", "egl")
     TABLES_DIR.mkdir(parents=True, exist_ok=True)
     path = TABLES_DIR / "anticipation.json"
