@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.tables_io import TABLES_DIR, write_page   # noqa: E402
+from bench.tables_io import TABLES_DIR, scene_of, write_page   # noqa: E402
 
 COMBOS = (("rgb",), ("depth",), ("flow",), ("rgb", "depth"), ("rgb", "flow"), ("rgb", "depth", "flow"))
 
@@ -122,7 +122,7 @@ def table_monitor(args: argparse.Namespace) -> dict:
     # the row to compare with is IL+VitL's in Table I as it stands (measure that one with the same policy)
     one = TABLES_DIR / "table1.json"
     saved = json.loads(one.read_text()) if one.is_file() else {}
-    rows = saved.get("rows", []) if saved.get("scene", "bin-v1") == args.scene else []
+    rows = saved.get("rows", []) if scene_of(saved) == args.scene else []
     baseline = next((r for r in rows if r["strategy"] == "IL+VitL" and r["objects"] == "seen"), None)
     return {"scene": args.scene, "trials": args.trials, "picks_per_trial": args.picks, "row": row,
             "baseline": baseline}
@@ -142,8 +142,8 @@ def main() -> int:
     parser.add_argument("--scene", default=None, help="monitor: scene configuration version (default: the current "
                         "frozen one)")
     args = parser.parse_args()
-    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
-    args.scene = scene_config(args.scene or DEFAULT_SCENE).version
+    from ivfp_bt.sim.scene_config import scene_config
+    args.scene = scene_config(args.scene).version
     os.environ.setdefault("MUJOCO_GL", "egl")
     TABLES_DIR.mkdir(parents=True, exist_ok=True)
     path = TABLES_DIR / "anticipation.json"

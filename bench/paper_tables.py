@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.tables_io import TABLES_DIR, write_page   # noqa: E402
+from bench.tables_io import TABLES_DIR, scene_of, write_page   # noqa: E402
 
 
 def strategies(rl: Path) -> list[tuple[str, str, dict]]:
@@ -64,7 +64,7 @@ def _kept_rows(measured: list[str] | None, scene: str) -> list[dict]:
     """With --strategies, the saved rows of the other strategies (the same trials, seeds and scene)."""
     path = TABLES_DIR / "table1.json"
     saved = json.loads(path.read_text()) if path.is_file() else {}
-    if not measured or saved.get("scene", "bin-v1") != scene:
+    if not measured or scene_of(saved) != scene:
         return []
     return [row for row in saved["rows"] if row["strategy"] not in measured]
 
@@ -129,8 +129,8 @@ def main() -> int:
                         "one); give Table III --demos and --unseen collected on it")
     parser.add_argument("--write-only", action="store_true", help="only rebuild docs/results.md")
     args = parser.parse_args()
-    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
-    args.scene = scene_config(args.scene or DEFAULT_SCENE).version
+    from ivfp_bt.sim.scene_config import scene_config
+    args.scene = scene_config(args.scene).version
     os.environ.setdefault("MUJOCO_GL", "egl")
     TABLES_DIR.mkdir(parents=True, exist_ok=True)
     for number in ([] if args.write_only else args.tables):

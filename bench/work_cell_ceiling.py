@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.tables_io import TABLES_DIR, write_page   # noqa: E402
+from bench.tables_io import TABLES_DIR, scene_of, write_page   # noqa: E402
 
 TREE = REPO / "bench" / "trees" / "pick_foresight.yaml"
 
@@ -51,8 +51,8 @@ def main() -> int:
     args = parser.parse_args()
     from ivfp_bt.evaluation.metrics import summarise
     from ivfp_bt.evaluation.trials import run_trials, trial_specs
-    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
-    scene = scene_config(args.scene or DEFAULT_SCENE).version
+    from ivfp_bt.sim.scene_config import scene_config
+    scene = scene_config(args.scene).version
     started = time.monotonic()
     specs = trial_specs(str(TREE), args.trials, args.picks, "seen", args.out, 1000,
                         {"foresight": str(args.foresight)}, scene)
@@ -61,7 +61,7 @@ def main() -> int:
     table1 = TABLES_DIR / "table1.json"
     saved = json.loads(table1.read_text()) if table1.is_file() else {}
     centroid = next((r["sr"] for r in saved.get("rows", []) if r["strategy"] == "Centroid"
-                     and r["objects"] == "seen"), None) if saved.get("scene", "bin-v1") == scene else None
+                     and r["objects"] == "seen"), None) if scene_of(saved) == scene else None
     figures = {"scene": scene, "trials": args.trials, "picks_per_trial": args.picks, "foresight": args.foresight,
                "sr": m.success_rate, "uph": m.units_per_hour, "modes": dict(m.modes), "centroid_sr": centroid,
                "groups": groups, "minutes": (time.monotonic() - started) / 60}

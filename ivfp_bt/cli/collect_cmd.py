@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     if args.n < 1 or args.per_bin < 1 or args.workers < 1:
         raise UserError("--n, --per-bin and --workers must be at least 1")
-    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
+    from ivfp_bt.sim.scene_config import scene_config
     from ivfp_bt.training.collect import TREES, bin_specs, collect, summarise_runs
     from ivfp_bt.tree.load import load_tree
 
@@ -50,7 +50,7 @@ def handle(args: argparse.Namespace) -> int:
     tree = args.tree or str(TREES / f"collect_{args.what}.yaml")
     out = args.out or Path("data") / args.what
     seed = args.seed if args.seed is not None else {"demos": 0, "clips": 500}[args.what]
-    scene = scene_config(args.scene or DEFAULT_SCENE).version   # an unknown one is reported here
+    scene = scene_config(args.scene).version   # an unknown one is reported here
     load_tree(tree, sets)   # a broken tree is reported before any worker starts
     specs = bin_specs(tree, out, args.n, args.per_bin, seed, args.objects, sets, scene)
     with progress_bar() as progress:

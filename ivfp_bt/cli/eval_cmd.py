@@ -35,10 +35,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     if args.trials < 1 or args.picks_per_trial < 1 or args.workers < 1:
         raise UserError("--trials, --picks-per-trial and --workers must be at least 1")
-    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
+    from ivfp_bt.sim.scene_config import scene_config
     from ivfp_bt.tree.load import load_tree
 
-    scene = scene_config(args.scene or DEFAULT_SCENE).version
+    scene = scene_config(args.scene).version
     sets = parse_sets(args.set)
     for tree in args.trees:
         load_tree(tree, sets)   # every file checked before any trial starts

@@ -123,14 +123,14 @@ def _rl(args: argparse.Namespace, command: str, track):
     from ivfp_bt.models.checkpoints import resolve
     from ivfp_bt.training.reinforce import RLSettings
     from ivfp_bt.training.pipeline import make_rl
-    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
+    from ivfp_bt.sim.scene_config import scene_config
     if args.iterations < 1 or args.batch < 1:
         raise UserError("--iterations and --batch must be at least 1")
     if not 0.05 <= args.temperature <= 10:
         raise UserError("--temperature must be between 0.05 and 10")
     settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
                           clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers,
-                          keep=tuple(args.keep), scene=scene_config(args.scene or DEFAULT_SCENE).version)
+                          keep=tuple(args.keep), scene=scene_config(args.scene).version)
     return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
 
 

@@ -14,8 +14,8 @@ def open_sim_robot(seed: int | None = None, scene_version: str | None = None, ob
     """A simulated Stretch in front of a freshly generated scene (seed 0 when none is given);
     ``extra(spec)`` may add to the work-cell's model (a calibration board, a test fixture)."""
     from ivfp_bt.sim.scene import generate_scene
-    from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
+    from ivfp_bt.sim.scene_config import scene_config
     from ivfp_bt.sim.sim_robot import SimRobot
 
-    config = scene_config(scene_version or DEFAULT_SCENE)
+    config = scene_config(scene_version)
     return SimRobot(generate_scene(0 if seed is None else seed, config, objects), extra=extra)

@@ -56,7 +56,9 @@ SCENE_CONFIGS: dict[str, SceneConfig] = {
 DEFAULT_SCENE = "bin-v2"   # bin-v1 stays, for results measured on it
 
 
-def scene_config(version: str = DEFAULT_SCENE) -> SceneConfig:
+def scene_config(version: str | None = None) -> SceneConfig:
+    """The named configuration; None is the current default."""
+    version = version or DEFAULT_SCENE
     try:
         return SCENE_CONFIGS[version]
     except KeyError:
