@@ -241,9 +241,9 @@ def write_page() -> Path:
         parts.insert(2, _earlier_md(earlier, _load("ceiling_bin-v1")))
     if ceiling:
         parts.insert(2, ceiling_md(ceiling))
-    anticipation = TABLES_DIR / "anticipation.json"
-    if anticipation.is_file():
-        parts.append(anticipation_md(json.loads(anticipation.read_text()), one))
+    anticipation = _load("anticipation")
+    if anticipation:
+        parts.append(anticipation_md(anticipation, one))
     notes = DOCS / "results_notes.md"
     if notes.is_file():
         parts.append(notes.read_text())

@@ -16,6 +16,7 @@ from ivfp_bt.models.checkpoints import load_policy, save
 from ivfp_bt.models.grasp_policy import GraspPolicyConfig
 from ivfp_bt.models.ivfp_classifier import classifier_config
 from ivfp_bt.sidecar.dataset import find_runs
+from ivfp_bt.sim.scene_config import scene_config
 from ivfp_bt.training.imitation import demonstrated_success, grasp_examples, train_imitation
 from ivfp_bt.training.model_card import provenance, write_card
 from ivfp_bt.training.probe_classifier import score_classifier, train_classifier, video_examples
@@ -132,7 +133,7 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
                        {"start policy": provenance(policy), "classifier": provenance(classifier), "iterations": kept,
                         "grasps per iteration": settings.batch, "replay iterations": settings.replay,
                         "learning rate": settings.lr, "importance weight clip": settings.clip,
-                        "sampling temperature": settings.temperature, "scene": settings.scene or "default"},
+                        "sampling temperature": settings.temperature, "scene": scene_config(settings.scene).version},
                        time.monotonic() - started, {"per_iteration": _history_table(history, kept)})
     return {"checkpoint": str(last), "iterations": settings.iterations,
             **({"last_mean_reward": history[-1]["mean_reward"], "last_true_success": history[-1]["true_success"]}
