@@ -175,6 +175,25 @@ def test_tempered_sampling_stays_nearer_the_mode_and_logs_what_it_drew_from(poli
     assert all(mask[g.v, g.u] and 0 < g.probability <= 1 for g in sharp)
 
 
+def test_rl_scores_a_tempered_draw_with_the_probability_it_was_logged_with(policy):
+    # off-policy REINFORCE improves the tempered policy it samples from; before any update the
+    # importance weight π_θ / π_behaviour of every logged draw must therefore be 1
+    color = np.zeros((424, 240, 3), np.uint8)
+    mask = np.zeros((424, 240), bool)
+    mask[150:270, 60:180] = True
+    policy.eval()
+    x, input_mask, box = policy_input(color, mask, policy.config.image_size)
+    for temperature in (1.0, 0.3):
+        for g in propose(policy, color, mask, k=5, rng=np.random.default_rng(3), temperature=temperature):
+            w = policy.config.widths.index(g.width)
+            with torch.no_grad():
+                q_width, q_grasp, _ = policy(x[None], torch.tensor([w]))
+                log_width, log_pixel = log_policy(q_width, q_grasp, input_mask[None], temperature)
+            u, v = (round(c) for c in box.to_input(g.u, g.v))
+            scored = float(torch.exp(log_width[0, w] + log_pixel[0, v, u]))
+            assert scored == pytest.approx(g.probability, rel=1e-4)
+
+
 def test_classifier_reads_a_probe_video_and_learns_a_tiny_batch(tmp_path):
     torch.manual_seed(0)
     config = classifier_config(frames=4, image_size=32, hidden_size=32, layers=2, heads=2)

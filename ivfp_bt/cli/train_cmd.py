@@ -42,7 +42,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--replay", type=int, default=4, help="iterations of grasps each update uses (default: 4)")
     rl.add_argument("--lr", type=float, default=5e-6, help="learning rate (default: 5e-6)")
     rl.add_argument("--temperature", type=float, default=1.0,
-                    help="grasps are sampled from softmax(log π / T); below 1 nearer the policy's best (default: 1)")
+                    help="grasps are sampled from, and REINFORCE improves, softmax(log π / T); below 1 nearer "
+                         "the policy's best (default: 1)")
     rl.add_argument("--clip", type=float, default=10.0, help="importance weight clip M (default: 10)")
     rl.add_argument("--keep", type=int, nargs="*", default=[20, 50], help="iterations kept as checkpoints")
     rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")

@@ -98,10 +98,12 @@ class GraspPolicy(PreTrainedModel):
         return q_width, self.grasp_values(grids, width_index), width_index
 
 
-def log_policy(q_width: torch.Tensor, q_grasp: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def log_policy(q_width: torch.Tensor, q_grasp: torch.Tensor, mask: torch.Tensor,
+               temperature: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
     """log π(w | x) over widths (B, W) and log π(u, v | x, w) over pixels (B, S, S), the pixel
-    distribution restricted to ``mask`` (B, S, S bool; -inf outside)."""
-    log_width = F.log_softmax(q_width, dim=1)
+    distribution restricted to ``mask`` (B, S, S bool; -inf outside). With ``temperature``,
+    the tempered policy softmax(log π / temperature) that RL collection samples from."""
+    log_width = F.log_softmax(q_width / temperature, dim=1)
     masked = q_grasp.masked_fill(~mask, float("-inf")).flatten(1)
-    log_pixel = F.log_softmax(masked, dim=1).view_as(q_grasp)
+    log_pixel = F.log_softmax(masked / temperature, dim=1).view_as(q_grasp)
     return log_width, log_pixel

@@ -76,13 +76,13 @@ def propose(policy: GraspPolicy, color: np.ndarray, mask: np.ndarray, k: int,
         return []
     q_width, grids = policy.encode(x[None])
     temperature = temperature if rng is not None else 1.0      # ranking is by π itself
-    log_width = _tempered(F.log_softmax(q_width[0], dim=0), temperature)
+    log_width = F.log_softmax(q_width[0] / temperature, dim=0)
     widths = _choose_widths(log_width, k, rng)
     grasps: list[PolicyGrasp] = []
     for w in sorted(set(widths), key=widths.index):
         q_grasp = policy.grasp_values(grids, torch.tensor([w]))
-        _, log_pixel = log_policy(q_width, q_grasp, input_mask[None])
-        flat = _tempered(log_pixel[0].flatten(), temperature)
+        _, log_pixel = log_policy(q_width, q_grasp, input_mask[None], temperature)
+        flat = log_pixel[0].flatten()
         count = widths.count(w)
         for index in _choose_pixels(flat, count, policy.config.image_size, rng):
             v_in, u_in = divmod(int(index), policy.config.image_size)
@@ -93,10 +93,6 @@ def propose(policy: GraspPolicy, color: np.ndarray, mask: np.ndarray, k: int,
     if rng is None:
         grasps.sort(key=lambda g: -g.log_prob)
     return grasps[:k]
-
-
-def _tempered(log_p: torch.Tensor, temperature: float) -> torch.Tensor:
-    return log_p if temperature == 1.0 else torch.log_softmax(log_p / temperature, dim=0)
 
 
 def _choose_widths(log_width: torch.Tensor, k: int, rng: np.random.Generator | None) -> list[int]:

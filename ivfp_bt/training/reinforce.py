@@ -4,7 +4,9 @@ Each iteration samples ``batch`` grasps from the current policy with collect_rl.
 classifier's verdict is the reward, ±1; a grasp the arm could not reach is -1, which the robot
 knows without anyone's help; no oracle), then updates the policy with off-policy REINFORCE for a
 contextual bandit over the last ``replay`` iterations' grasps: each weighted by π_θ / π_behaviour
-(clipped), a baseline subtracted. After every iteration the policy, the optimiser and the
+(clipped), a baseline subtracted. With a sampling temperature T, the policy improved is the one
+sampled from, softmax(log π_θ / T): its gradient leans on the grasps near π's mode, which are the
+ones the trees execute (ranked, not sampled); at T = 1 it is π_θ itself. After every iteration the policy, the optimiser and the
 iteration count are saved under OUT, so an interrupted run resumes where it stopped; chosen
 iterations are kept as checkpoints (iter_020, iter_050).
 """
@@ -42,7 +44,7 @@ class RLSettings:
     minibatch: int = 16
     lr: float = 5e-6             # 3e-5 undid imitation within 20 iterations of 16 grasps
     clip: float = 10.0
-    temperature: float = 1.0     # collect_rl samples from softmax(log π / temperature)
+    temperature: float = 1.0     # collect_rl samples from, and REINFORCE improves, softmax(log π / temperature)
     seed: int = 5000
     workers: int = 1
     keep: tuple[int, ...] = (20, 50)
@@ -113,7 +115,7 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
         index = order[start:start + settings.minibatch]
         x, m, w, px = batch(examples, index)
         q_width, q_grasp, _ = policy(x, w)
-        log_width, log_pixel = log_policy(q_width, q_grasp, m)
+        log_width, log_pixel = log_policy(q_width, q_grasp, m, settings.temperature)
         rows = torch.arange(len(index))
         log_prob = log_width[rows, w] + log_pixel[rows, px[:, 1].long(), px[:, 0].long()]
         idx = torch.as_tensor(index)
