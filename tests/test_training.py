@@ -48,6 +48,28 @@ def test_rl_reward_comes_from_the_robot_not_the_oracle():
     assert rl_reward({"failure": "ProposeGrasps: the target is not visible"}) is None
 
 
+def test_rl_with_tune_heads_leaves_the_backbone_as_imitation_made_it():
+    from ivfp_bt.models.grasp_policy import GraspPolicy, GraspPolicyConfig
+    from ivfp_bt.training.imitation import GraspExamples
+    from ivfp_bt.training.reinforce import RLSettings, trainable, update
+    torch.manual_seed(0)
+    policy = GraspPolicy(GraspPolicyConfig(image_size=32, patch_size=8, hidden_size=32, num_hidden_layers=2,
+                                           num_attention_heads=2, intermediate_size=64, pyramid_layers=(1, 2),
+                                           pyramid_channels=8))
+    before = {name: p.detach().clone() for name, p in policy.named_parameters()}
+    n = 8
+    masks = torch.ones(n, 32, 32, dtype=torch.bool)
+    examples = GraspExamples(torch.randn(n, 4, 32, 32).half(), masks, torch.arange(n) % 3,
+                             torch.full((n, 2), 16.0), ["run"] * n, torch.tensor([1.0, -1.0] * 4),
+                             torch.full((n,), 1e-3))
+    settings = RLSettings(lr=1e-3, tune="heads", minibatch=4)
+    optimiser = torch.optim.Adam(trainable(policy, settings.tune), lr=settings.lr)
+    update(policy, optimiser, examples, settings, np.random.default_rng(0))
+    moved = {name for name, p in policy.named_parameters() if not torch.equal(p, before[name])}
+    assert moved and all(not name.startswith("backbone.") for name in moved)
+    assert any(name.startswith("grasp_head.") for name in moved)
+
+
 def test_collection_resumes_by_bin_and_keeps_what_was_logged(tmp_path, monkeypatch):
     from ivfp_bt.sidecar.store import Attempt, RunStore
     from ivfp_bt.training import collect as collection

@@ -44,6 +44,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--temperature", type=float, default=1.0,
                     help="grasps are sampled from, and REINFORCE improves, softmax(log π / T); below 1 nearer "
                          "the policy's best (default: 1)")
+    rl.add_argument("--tune", choices=("all", "heads"), default="all",
+                    help="parameters RL updates: all, or the width and grasp heads with the ViT backbone frozen "
+                         "(default: all)")
     rl.add_argument("--clip", type=float, default=10.0, help="importance weight clip M (default: 10)")
     rl.add_argument("--keep", type=int, nargs="*", default=[20, 50], help="iterations kept as checkpoints")
     rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")
@@ -131,7 +134,7 @@ def _rl(args: argparse.Namespace, command: str, track):
         raise UserError("--temperature must be between 0.05 and 10")
     settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
                           clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers,
-                          keep=tuple(args.keep), scene=scene_config(args.scene).version)
+                          keep=tuple(args.keep), scene=scene_config(args.scene).version, tune=args.tune)
     return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
 
 

@@ -133,7 +133,8 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
                        {"start policy": provenance(policy), "classifier": provenance(classifier), "iterations": kept,
                         "grasps per iteration": settings.batch, "replay iterations": settings.replay,
                         "learning rate": settings.lr, "importance weight clip": settings.clip,
-                        "sampling temperature": settings.temperature, "scene": scene_config(settings.scene).version},
+                        "sampling temperature": settings.temperature, "parameters tuned": settings.tune,
+                        "scene": scene_config(settings.scene).version},
                        time.monotonic() - started, {"per_iteration": _history_table(history, kept)})
     return {"checkpoint": str(last), "iterations": settings.iterations,
             **({"last_mean_reward": history[-1]["mean_reward"], "last_true_success": history[-1]["true_success"]}

@@ -49,6 +49,7 @@ class RLSettings:
     workers: int = 1
     keep: tuple[int, ...] = (20, 50)
     scene: str | None = None     # the work-cell's scene version; None: the current default
+    tune: str = "all"            # "heads": the ViT backbone keeps imitation's features; only Q_width and Q_grasp learn
 
 
 def rl_reward(record: dict) -> float | None:
@@ -73,7 +74,7 @@ def train_rl(start_policy: Path, classifier: Path, out: Path, settings: RLSettin
     if done == 0:
         save(load_policy(start_policy), checkpoint(out, 0))
     policy = load_policy(checkpoint(out, done))
-    optimiser = torch.optim.Adam(policy.parameters(), lr=settings.lr)
+    optimiser = torch.optim.Adam(trainable(policy, settings.tune), lr=settings.lr)
     load_optimiser(optimiser, checkpoint(out, done))
     report("resume", {"iteration": done})
     bins = -(-settings.batch // settings.per_bin)
@@ -81,6 +82,16 @@ def train_rl(start_policy: Path, classifier: Path, out: Path, settings: RLSettin
         for iteration in range(done, settings.iterations):
             _iterate(policy, optimiser, classifier, out, settings, iteration, bins, pool, report)
     return checkpoint(out, settings.iterations)
+
+
+def trainable(policy: GraspPolicy, tune: str) -> list[torch.nn.Parameter]:
+    """The parameters RL updates: all, or (``heads``) the width and grasp heads, the backbone
+    frozen; a few hundred grasps move a few heads' weights without unlearning the features."""
+    if tune not in ("all", "heads"):
+        raise ValueError(f"tune must be 'all' or 'heads', not {tune!r}")
+    if tune == "heads":
+        policy.backbone.requires_grad_(False)
+    return [p for p in policy.parameters() if p.requires_grad]
 
 
 def _iterate(policy: GraspPolicy, optimiser: torch.optim.Optimizer, classifier: Path, out: Path,
@@ -122,7 +133,7 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
         loss = reinforce_loss(log_prob, examples.probabilities[idx], examples.rewards[idx], baseline, settings.clip)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_([p for p in policy.parameters() if p.requires_grad], 1.0)
         optimiser.step()
         losses.append(float(loss.detach()))
     policy.eval()
