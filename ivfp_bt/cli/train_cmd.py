@@ -40,13 +40,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--iterations", type=int, default=50, help="collect-and-update rounds (default: 50)")
     rl.add_argument("--batch", type=int, default=64, help="grasps collected per iteration (default: 64)")
     rl.add_argument("--replay", type=int, default=4, help="iterations of grasps each update uses (default: 4)")
-    rl.add_argument("--lr", type=float, default=5e-6, help="learning rate (default: 5e-6)")
-    rl.add_argument("--temperature", type=float, default=1.0,
+    rl.add_argument("--lr", type=float, default=1e-5, help="learning rate (default: 1e-5)")
+    rl.add_argument("--temperature", type=float, default=0.3,
                     help="grasps are sampled from, and REINFORCE improves, softmax(log π / T); below 1 nearer "
-                         "the policy's best (default: 1)")
-    rl.add_argument("--tune", choices=("all", "heads"), default="all",
-                    help="parameters RL updates: all, or the width and grasp heads with the ViT backbone frozen "
-                         "(default: all)")
+                         "the policy's best (default: 0.3)")
+    rl.add_argument("--tune", choices=("all", "heads"), default="heads",
+                    help="parameters RL updates: the width and grasp heads with the ViT backbone frozen, or all "
+                         "(default: heads)")
     rl.add_argument("--clip", type=float, default=10.0, help="importance weight clip M (default: 10)")
     rl.add_argument("--keep", type=int, nargs="*", default=[20, 50], help="iterations kept as checkpoints")
     rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")
