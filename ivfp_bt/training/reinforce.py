@@ -5,10 +5,11 @@ classifier's verdict is the reward, ±1; a grasp the arm could not reach is -1, 
 knows without anyone's help; no oracle), then updates the policy with off-policy REINFORCE for a
 contextual bandit over the last ``replay`` iterations' grasps: each weighted by π_θ / π_behaviour
 (clipped), a baseline subtracted. With a sampling temperature T, the policy improved is the one
-sampled from, softmax(log π_θ / T): its gradient leans on the grasps near π's mode, which are the
-ones the trees execute (ranked, not sampled); at T = 1 it is π_θ itself. After every iteration the policy, the optimiser and the
-iteration count are saved under OUT, so an interrupted run resumes where it stopped; chosen
-iterations are kept as checkpoints (iter_020, iter_050).
+sampled from, softmax(log π_θ / T), so the importance weights compare like with like and the
+updates lean on grasps near π's mode, the ones the trees execute (ranked, not sampled); at T = 1
+it is π_θ itself. After every iteration the policy, the optimiser and the iteration count are
+saved under OUT, so an interrupted run resumes where it stopped; chosen iterations are kept as
+checkpoints (iter_020, iter_050).
 """
 
 from __future__ import annotations
