@@ -134,7 +134,7 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
         loss = reinforce_loss(log_prob, examples.probabilities[idx], examples.rewards[idx], baseline, settings.clip)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_([p for p in policy.parameters() if p.requires_grad], 1.0)
+        torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)      # frozen parameters have no grad and are skipped
         optimiser.step()
         losses.append(float(loss.detach()))
     policy.eval()
