@@ -4,6 +4,8 @@ checks, and the token that any address beyond this machine requires."""
 from __future__ import annotations
 
 import json
+import socket
+import urllib.parse
 
 import numpy as np
 import pytest
@@ -14,7 +16,7 @@ from ivfp_bt.sidecar.store import Attempt, RunStore
 from ivfp_bt.web.app import create_app
 from ivfp_bt.web.hub import LiveHub
 from ivfp_bt.web.replay import RunLibrary
-from ivfp_bt.web.server import is_loopback, token_for
+from ivfp_bt.web.server import ServeOptions, WebServer, is_loopback, token_for
 from ivfp_bt.web.teleop import TeleopOperator
 
 NODES = [{"path": "pick", "name": "pick", "type": "Sequence", "kind": "sequence", "settings": [], "parent": -1},
@@ -150,3 +152,20 @@ def test_only_loopback_addresses_go_without_a_token(monkeypatch):
     assert token_for("0.0.0.0", "mine") == "mine"
     monkeypatch.setenv("IVFP_BT_TOKEN", "from-env")
     assert token_for("192.168.1.5", None) == "from-env"
+
+
+def test_a_request_sent_before_serving_starts_is_answered_once_it_does(runs):
+    """`ivfp-bt serve` prints its address before uvicorn starts: a browser that is quick must
+    be queued, not refused (CI once saw ERR_CONNECTION_REFUSED)."""
+    server = WebServer(ServeOptions(port=0, runs=str(runs)), hub=None)
+    address = urllib.parse.urlsplit(server.url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as early:
+        early.sendall(b"GET /api/runs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        server.start()
+        try:
+            reply = b""
+            while chunk := early.recv(65536):
+                reply += chunk
+        finally:
+            server.stop()
+    assert reply.startswith(b"HTTP/1.1 200") and b"bin_1" in reply

@@ -18,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        "that sees the true item poses chooses a grasp (good, not perfect, as people are: it plays up to "
                        "six of its ideas forward in a copy of the physics and shows the first that would succeed; "
                        "--set foresight=0 for its first idea), the "
-                       "probe records the wrist video and the simulated labeller labels it (96%% right); the item "
+                       "probe records the wrist video and the simulated labeller labels it (96% right); the item "
                        "is let go. clips: the second paper's data; after a demonstrated grasp the probe and the "
                        "extraction are recorded by the wrist camera (colour and depth), and the simulator logs the "
                        "outcome and the moment of the failure. Bins of --per-bin attempts each (seeded) go to "

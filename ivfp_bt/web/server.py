@@ -55,6 +55,9 @@ def bind(host: str, port: int) -> socket.socket:
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        # Listen now, so the address printed before serving starts queues a browser's request
+        # rather than refusing it.
+        sock.listen(128)
     except OSError as error:
         raise UserError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
     return sock
