@@ -9,6 +9,8 @@ import numpy as np
 import torch
 
 from ivfp_bt.cli.main import main
+from ivfp_bt.models.checkpoints import save
+from ivfp_bt.models.ivfp_classifier import build_classifier, classifier_config
 from ivfp_bt.training.optimise import split_by_run
 from ivfp_bt.training.optimiser_state import load_optimiser, save_optimiser
 from ivfp_bt.training.probe_classifier import balanced
@@ -97,6 +99,13 @@ def test_train_commands_give_one_line_errors(tmp_path, capsys):
     assert err.startswith(f"error: {tmp_path / 'none'}: no run directories here") and len(err.splitlines()) == 1
     assert main(["train", "policy", "--init", str(tmp_path / "none"), "--out", str(tmp_path / "p")]) == 1
     assert "no grasp policy here" in capsys.readouterr().err
+    assert main(["train", "classifier", "--init", str(tmp_path / "none"), "--out", str(tmp_path / "c")]) == 1
+    assert "no IVFP classifier here" in capsys.readouterr().err
+    save(build_classifier(classifier_config(frames=4, image_size=32, hidden_size=32, layers=1, heads=2)),
+         tmp_path / "binary")
+    assert main(["train", "classifier", "--init", str(tmp_path / "binary"), "--four-way", "--out", str(tmp_path / "c")]) == 1
+    assert capsys.readouterr().err == (f"error: {tmp_path / 'binary'}: asked for a four-way classifier, but this one "
+                                       "has the SUCCESS/FAIL head\n")
     assert main(["train", "rl", "--classifier", str(tmp_path / "none"), "--out", str(tmp_path / "rl")]) == 1
     assert "no IVFP classifier here" in capsys.readouterr().err
     assert main(["train", "rl", "--temperature", "0", "--out", str(tmp_path / "rl")]) == 1
@@ -138,6 +147,14 @@ def test_collect_train_run_end_to_end(tmp_path, capsys):
     assert all(torch.allclose(before[k].float(), after[k].float(), atol=1e-3) for k in before)
     started_from = json.loads((tuned / "training.json").read_text())["data"]["started from"]
     assert started_from == f"{out / 'grasp_policy'} (made by `{card['command']}`)"
+    tuned = tmp_path / "tuned_classifier"         # and so does the classifier's
+    assert main(["train", "classifier", "--data", str(out / "demos_seen"), "--init", str(out / "ivfp_classifier"),
+                 "--out", str(tuned), "--epochs", "1", "--lr", "1e-12"]) == 0
+    from ivfp_bt.models.checkpoints import load_classifier
+    before, after = load_classifier(out / "ivfp_classifier").state_dict(), load_classifier(tuned).state_dict()
+    assert all(torch.allclose(before[k].float(), after[k].float(), atol=1e-3) for k in before)
+    assert json.loads((tuned / "training.json").read_text())["data"]["started from"].startswith(
+        f"{out / 'ivfp_classifier'} (made by `ivfp-bt ")
     assert main(["train", "all", "--preset", "tiny", "--out", str(out), "--workers", "1"]) == 0
     assert sorted((out / "rl" / "data").rglob("attempt_*.npz")) == attempts     # resumed: nothing collected again
     assert main(["run", "trees/pick_il.yaml", "--set", f"policy={out / 'rl' / 'iter_001'}", "--picks", "1",

@@ -31,6 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     classifier.add_argument("--probe-s", type=float, default=None, help="use only the first seconds of each probe")
     classifier.add_argument("--passive", action="store_true", help="train on passive observation probes instead")
     classifier.add_argument("--four-way", action="store_true", help="the failure-mode head instead of SUCCESS/FAIL")
+    classifier.add_argument("--init", type=Path, default=None, help="start from this trained classifier (its size "
+                            "and head kept) instead of from scratch, e.g. to adapt models/ivfp_classifier to another "
+                            "work-cell's probes")
     _fit(classifier, epochs=25, batch=16, lr=3e-4)
     rl = stages.add_parser("rl", help="off-policy REINFORCE with IVFP rewards (collects as it goes)")
     rl.add_argument("--policy", type=Path, default=Path("models/grasp_policy"), help="policy to start from (default: models/grasp_policy)")
@@ -111,7 +114,7 @@ def handle(args: argparse.Namespace) -> int:
             from ivfp_bt.training.pipeline import make_classifier
             result = make_classifier(args.data, args.unseen, args.out, args.epochs, args.batch, args.lr, args.seed,
                                      command, track, probe_s=args.probe_s, passive=args.passive,
-                                     four_way=args.four_way)
+                                     four_way=args.four_way, init=args.init)
         elif args.stage == "rl":
             result = _rl(args, command, track)
         elif args.stage == "anticipation":

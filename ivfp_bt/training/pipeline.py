@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ivfp_bt.models.checkpoints import load_policy, save
+from ivfp_bt.errors import UserError
+from ivfp_bt.models.checkpoints import load_classifier, load_policy, save
 from ivfp_bt.models.grasp_policy import GraspPolicyConfig
 from ivfp_bt.models.ivfp_classifier import classifier_config
 from ivfp_bt.sidecar.dataset import find_runs
@@ -82,12 +83,18 @@ def make_policy(data: list[Path], out: Path, epochs: int, batch: int, lr: float,
 
 def make_classifier(data: list[Path], unseen: list[Path], out: Path, epochs: int, batch: int, lr: float, seed: int,
                     command: str, track: Track = no_track, config: dict[str, Any] | None = None,
-                    probe_s: float | None = None, passive: bool = False, four_way: bool = False) -> dict[str, Any]:
+                    probe_s: float | None = None, passive: bool = False, four_way: bool = False,
+                    init: Path | None = None) -> dict[str, Any]:
+    """The classifier from scratch, or from the one in ``init`` (its configuration kept)."""
     started = time.monotonic()
-    video_config = classifier_config(four_way=four_way, **(config or {}))
+    start = load_classifier(init).float().train() if init is not None else None
+    if start is not None and (start.config.num_labels == 4) != four_way:
+        heads = ("four-way", "SUCCESS/FAIL") if four_way else ("SUCCESS/FAIL", "four-way")
+        raise UserError(f"{init}: asked for a {heads[0]} classifier, but this one has the {heads[1]} head")
+    video_config = start.config if start is not None else classifier_config(four_way=four_way, **(config or {}))
     reading = track("read probes")
     examples = video_examples(find_runs(data), video_config, probe_s, passive, lambda d, t: reading(d, t, {}))
-    model, metrics = train_classifier(examples, video_config, epochs, batch, lr, seed, track("classifier"))
+    model, metrics = train_classifier(examples, video_config, epochs, batch, lr, seed, track("classifier"), start)
     if unseen:
         unseen_examples = video_examples(find_runs(unseen), video_config, probe_s, passive)
         metrics["unseen"] = score_classifier(model, unseen_examples)
@@ -97,7 +104,7 @@ def make_classifier(data: list[Path], unseen: list[Path], out: Path, epochs: int
                "(labels from the simulated labeller, 96% right; successes undersampled to balance). Scores are against "
                "the simulator's ground truth, SUCCESS the positive class.", command, seed,
                {"data": " ".join(map(str, data)), "unseen data": " ".join(map(str, unseen)) or "none",
-                "labelled probes": len(examples), "labelled success": int((examples.targets == 0).sum()),
+                "started from": provenance(init) if init is not None else "scratch", "labelled probes": len(examples), "labelled success": int((examples.targets == 0).sum()),
                 "epochs": epochs, "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
     return metrics
 
@@ -166,7 +173,6 @@ def make_anticipation(data: list[Path], out: Path, plan: AnticipationPlan, comma
                       track: Track = no_track) -> dict[str, Any]:
     """Teacher and students trained on the clips under ``data``, saved as OUT/teacher and
     OUT/student_<ahead>s, each with its card."""
-    from ivfp_bt.errors import UserError
     from ivfp_bt.models.anticipation import anticipation_config
     from ivfp_bt.training.anticipation import score, split_bins, train_student, train_teacher
     from ivfp_bt.training.clip_data import load_clips

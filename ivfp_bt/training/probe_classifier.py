@@ -74,16 +74,17 @@ def balanced(index: np.ndarray, targets: torch.Tensor) -> Callable[[np.random.Ge
 
 
 def train_classifier(examples: VideoExamples, config: VideoMAEConfig, epochs: int, batch_size: int, lr: float,
-                     seed: int, report=lambda done, total, info: None
+                     seed: int, report=lambda done, total, info: None,
+                     start: VideoMAEForVideoClassification | None = None
                      ) -> tuple[VideoMAEForVideoClassification, dict[str, dict[str, float]]]:
-    """A classifier trained from scratch, and its figures on the held-out bins."""
+    """A classifier trained from scratch (or from ``start``), and its figures on the held-out bins."""
     train, held = split_by_run(examples.runs)
     counts = np.bincount(examples.targets[train].numpy() != 0, minlength=2)
     if counts.min() < 1:
         raise UserError(f"the training probes hold {counts[0]} success and {counts[1]} fail label(s); "
                         "both are needed (collect more demos)")
     torch.manual_seed(seed)
-    model = build_classifier(config)
+    model = build_classifier(config) if start is None else start
     rng = np.random.default_rng(seed + 1)
 
     def step(index: np.ndarray):
