@@ -104,7 +104,8 @@ def make_classifier(data: list[Path], unseen: list[Path], out: Path, epochs: int
                "(labels from the simulated labeller, 96% right; successes undersampled to balance). Scores are against "
                "the simulator's ground truth, SUCCESS the positive class.", command, seed,
                {"data": " ".join(map(str, data)), "unseen data": " ".join(map(str, unseen)) or "none",
-                "started from": provenance(init) if init is not None else "scratch", "labelled probes": len(examples), "labelled success": int((examples.targets == 0).sum()),
+                "started from": provenance(init) if init is not None else "scratch",
+                "labelled probes": len(examples), "labelled success": int((examples.targets == 0).sum()),
                 "epochs": epochs, "batch": batch, "learning rate": lr}, time.monotonic() - started, metrics)
     return metrics
 
