@@ -13,7 +13,7 @@ from ivfp_bt.models.checkpoints import load_classifier, load_policy, save  # noq
 from ivfp_bt.models.grasp_policy import GraspPolicy, GraspPolicyConfig, log_policy  # noqa: E402
 from ivfp_bt.models.ivfp_classifier import (build_classifier, classifier_config, label_index,  # noqa: E402
                                             success_probability, video_tensor)
-from ivfp_bt.models.losses import imitation_loss, importance_weights, reinforce_loss  # noqa: E402
+from ivfp_bt.models.losses import imitation_loss, importance_weights, policy_kl, reinforce_loss  # noqa: E402
 from ivfp_bt.models.policy_io import letterbox, policy_input, propose  # noqa: E402
 
 SMALL = dict(image_size=64, patch_size=8, hidden_size=32, num_hidden_layers=3, num_attention_heads=2,
@@ -86,6 +86,18 @@ def test_importance_weights_are_clipped_and_carry_no_gradient():
     behaviour = torch.tensor([0.01, 0.5, 0.5])
     w = importance_weights(log_prob, behaviour, clip=10.0)
     assert torch.allclose(w, torch.tensor([10.0, 1.0, 0.02])) and not w.requires_grad
+
+
+def test_policy_kl_is_the_divergence_over_the_unmasked_pixels_with_a_finite_gradient():
+    logits = torch.tensor([[0.0, 1.0, float("-inf")], [2.0, 0.0, float("-inf")]], requires_grad=True)
+    reference = torch.log_softmax(torch.tensor([[0.0, 0.0, float("-inf")], [2.0, 0.0, float("-inf")]]), dim=1)
+    log_p = torch.log_softmax(logits, dim=1)
+    kl = policy_kl(log_p, reference)
+    p = log_p[0, :2].exp()
+    assert torch.allclose(kl[0], (p * (p / 0.5).log()).sum()) and kl[1].abs() < 1e-6
+    kl.sum().backward()
+    assert torch.isfinite(logits.grad).all()
+    assert logits.grad[0, 1] > 0 > logits.grad[0, 0]      # descending the KL evens out the first row, as the reference
 
 
 def test_policy_round_trips_through_safetensors(policy, tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import torch
 
 from ivfp_bt.cli.main import main
@@ -50,26 +51,62 @@ def test_rl_reward_comes_from_the_robot_not_the_oracle():
     assert rl_reward({"failure": "ProposeGrasps: the target is not visible"}) is None
 
 
-def test_rl_with_tune_heads_leaves_the_backbone_as_imitation_made_it():
+def _tiny_bandit(rewards: list[float]):
+    """A tiny policy and eight logged grasps with these rewards."""
     from ivfp_bt.models.grasp_policy import GraspPolicy, GraspPolicyConfig
     from ivfp_bt.training.imitation import GraspExamples
-    from ivfp_bt.training.reinforce import RLSettings, trainable, update
     torch.manual_seed(0)
     policy = GraspPolicy(GraspPolicyConfig(image_size=32, patch_size=8, hidden_size=32, num_hidden_layers=2,
                                            num_attention_heads=2, intermediate_size=64, pyramid_layers=(1, 2),
                                            pyramid_channels=8))
-    before = {name: p.detach().clone() for name, p in policy.named_parameters()}
-    n = 8
+    n = len(rewards)
     masks = torch.ones(n, 32, 32, dtype=torch.bool)
     examples = GraspExamples(torch.randn(n, 4, 32, 32).half(), masks, torch.arange(n) % 3,
-                             torch.full((n, 2), 16.0), ["run"] * n, torch.tensor([1.0, -1.0] * 4),
-                             torch.full((n,), 1e-3))
+                             torch.full((n, 2), 16.0), ["run"] * n, torch.tensor(rewards), torch.full((n,), 1e-3))
+    return policy, examples
+
+
+def test_rl_with_tune_heads_leaves_the_backbone_as_imitation_made_it():
+    from ivfp_bt.training.reinforce import RLSettings, trainable, update
+    policy, examples = _tiny_bandit([1.0, -1.0] * 4)
+    before = {name: p.detach().clone() for name, p in policy.named_parameters()}
     settings = RLSettings(lr=1e-3, tune="heads", minibatch=4)
     optimiser = torch.optim.Adam(trainable(policy, settings.tune), lr=settings.lr)
     update(policy, optimiser, examples, settings, np.random.default_rng(0))
     moved = {name for name, p in policy.named_parameters() if not torch.equal(p, before[name])}
     assert moved and all(not name.startswith("backbone.") for name in moved)
     assert any(name.startswith("grasp_head.") for name in moved)
+
+
+def test_the_kl_penalty_pulls_rl_back_towards_the_start_policy():
+    import copy
+    from ivfp_bt.models.grasp_policy import log_policy
+    from ivfp_bt.models.losses import policy_kl
+    from ivfp_bt.training.imitation import batch
+    from ivfp_bt.training.reinforce import RLSettings, trainable, update
+    policy, examples = _tiny_bandit([1.0] * 8)      # every reward equals the baseline: REINFORCE alone is still
+    reference = copy.deepcopy(policy).eval()
+    with torch.no_grad():                           # a policy that has drifted from where RL started
+        for p in policy.grasp_head.parameters():
+            p.add_(0.3 * torch.randn_like(p))
+
+    def drift() -> float:
+        x, m, w, _ = batch(examples, np.arange(len(examples)))
+        with torch.no_grad():
+            mine = log_policy(*policy(x, w)[:2], m, 0.3)
+            start = log_policy(*reference(x, w)[:2], m, 0.3)
+        return float((policy_kl(mine[0], start[0]) + policy_kl(mine[1], start[1])).mean())
+
+    before = drift()
+    still = RLSettings(lr=1e-3, minibatch=4)
+    update(policy, torch.optim.Adam(trainable(policy, "heads"), lr=1e-3), examples, still, np.random.default_rng(0),
+           reference)
+    assert drift() == pytest.approx(before)         # β = 0: no penalty, nothing to learn from
+    penalised = RLSettings(lr=1e-3, minibatch=4, kl=1.0)
+    optimiser = torch.optim.Adam(trainable(policy, "heads"), lr=1e-3)
+    for step in range(5):
+        update(policy, optimiser, examples, penalised, np.random.default_rng(step), reference)
+    assert drift() < 0.7 * before
 
 
 def test_collection_resumes_by_bin_and_keeps_what_was_logged(tmp_path, monkeypatch):

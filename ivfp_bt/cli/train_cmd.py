@@ -51,6 +51,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     help="parameters RL updates: the width and grasp heads with the ViT backbone frozen, or all "
                          "(default: heads)")
     rl.add_argument("--clip", type=float, default=10.0, help="importance weight clip M (default: 10)")
+    rl.add_argument("--kl", type=float, default=0.0, help="β of a KL(π || start policy) penalty that keeps the "
+                    "policy near imitation's (default: 0, none)")
     rl.add_argument("--keep", type=int, nargs="*", default=[20, 50], help="iterations kept as checkpoints")
     rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")
     rl.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
@@ -135,9 +137,12 @@ def _rl(args: argparse.Namespace, command: str, track):
         raise UserError("--iterations and --batch must be at least 1")
     if not 0.05 <= args.temperature <= 10:
         raise UserError("--temperature must be between 0.05 and 10")
+    if args.kl < 0:
+        raise UserError("--kl must be 0 or more")
     settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
                           clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers,
-                          keep=tuple(args.keep), scene=scene_config(args.scene).version, tune=args.tune)
+                          keep=tuple(args.keep), scene=scene_config(args.scene).version, tune=args.tune,
+                          kl=args.kl)
     return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
 
 

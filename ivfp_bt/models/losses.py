@@ -5,7 +5,8 @@ cross-entropy against a Gaussian around the demonstrated pixel, so near misses c
 far ones. REINFORCE for a contextual bandit (one grasp per observation, reward ±1 from the
 classifier), off-policy: each logged grasp is weighted by π_θ(a|x) / π_0(a|x), the behaviour
 probability logged with it, clipped at M to bound the variance, and a baseline is subtracted
-from the reward (REFERENCE.md: Swaminathan & Joachims 2015).
+from the reward (REFERENCE.md: Swaminathan & Joachims 2015). Optionally a KL penalty keeps the
+policy near the one RL started from, as RL fine-tuning of a pretrained policy commonly does.
 """
 
 from __future__ import annotations
@@ -42,3 +43,13 @@ def reinforce_loss(log_prob: torch.Tensor, behaviour_prob: torch.Tensor, reward:
     """Minimising this ascends the clipped off-policy estimate of expected reward."""
     weights = importance_weights(log_prob, behaviour_prob, clip)
     return -(weights * (reward - baseline) * log_prob).mean()
+
+
+def policy_kl(log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
+    """KL(p || q) per row of (B, ...) log-distributions over their last dimensions flattened;
+    entries where p is 0 (masked pixels, -inf) add nothing."""
+    log_p, log_q = log_p.flatten(1), log_q.flatten(1)
+    outside = torch.isinf(log_p)
+    # filled, not selected with where: -inf - -inf is nan, and nan would reach the gradient
+    log_p, log_q = log_p.masked_fill(outside, 0.0), log_q.masked_fill(outside, 0.0)
+    return (log_p.exp().masked_fill(outside, 0.0) * (log_p - log_q)).sum(dim=1)

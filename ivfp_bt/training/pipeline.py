@@ -142,6 +142,7 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
                         "grasps per iteration": settings.batch, "replay iterations": settings.replay,
                         "learning rate": settings.lr, "importance weight clip": settings.clip,
                         "sampling temperature": settings.temperature, "parameters tuned": settings.tune,
+                        "KL penalty β": settings.kl,
                         "scene": scene_config(settings.scene).version},
                        time.monotonic() - started, {"per_iteration": _history_table(history, kept)})
     return {"checkpoint": str(last), "iterations": settings.iterations,

@@ -7,7 +7,9 @@ contextual bandit over the last ``replay`` iterations' grasps: each weighted by 
 (clipped), a baseline subtracted. With a sampling temperature T, the policy improved is the one
 sampled from, softmax(log π_θ / T), so the importance weights compare like with like and the
 updates lean on grasps near π's mode, the ones the trees execute (ranked, not sampled); at T = 1
-it is π_θ itself. After every iteration the policy, the optimiser and the iteration count are
+it is π_θ itself. With ``kl`` > 0 the loss adds β · KL(π_θ || π_start) on the replayed
+observations (both tempered, the width and the pixel map at the logged width), which keeps the
+policy near imitation's where the rewards say little. After every iteration the policy, the optimiser and the iteration count are
 saved under OUT, so an interrupted run resumes where it stopped; chosen iterations are kept as
 checkpoints (iter_020, iter_050).
 """
@@ -26,7 +28,7 @@ import torch
 from ivfp_bt.evaluation.trials import worker_pool
 from ivfp_bt.models.checkpoints import load_classifier, load_policy, save
 from ivfp_bt.models.grasp_policy import GraspPolicy, log_policy
-from ivfp_bt.models.losses import reinforce_loss
+from ivfp_bt.models.losses import policy_kl, reinforce_loss
 from ivfp_bt.sidecar.dataset import find_runs
 from ivfp_bt.sidecar.store import RunStore
 from ivfp_bt.training.collect import TREES, bin_specs, collect
@@ -51,6 +53,7 @@ class RLSettings:
     keep: tuple[int, ...] = (20, 50)
     scene: str | None = None     # the work-cell's scene version; None: the current default
     tune: str = "heads"          # the ViT backbone keeps imitation's features, only Q_width and Q_grasp learn; or "all"
+    kl: float = 0.0              # β of the penalty KL(π_θ || π_start); 0: none
 
 
 def rl_reward(record: dict) -> float | None:
@@ -77,11 +80,12 @@ def train_rl(start_policy: Path, classifier: Path, out: Path, settings: RLSettin
     policy = load_policy(checkpoint(out, done))
     optimiser = torch.optim.Adam(trainable(policy, settings.tune), lr=settings.lr)
     load_optimiser(optimiser, checkpoint(out, done))
+    reference = load_policy(checkpoint(out, 0)).eval() if settings.kl > 0 else None
     report("resume", {"iteration": done})
     bins = -(-settings.batch // settings.per_bin)
     with worker_pool(settings.workers) as pool:
         for iteration in range(done, settings.iterations):
-            _iterate(policy, optimiser, classifier, out, settings, iteration, bins, pool, report)
+            _iterate(policy, reference, optimiser, classifier, out, settings, iteration, bins, pool, report)
     return checkpoint(out, settings.iterations)
 
 
@@ -95,8 +99,8 @@ def trainable(policy: GraspPolicy, tune: str) -> list[torch.nn.Parameter]:
     return [p for p in policy.parameters() if p.requires_grad]
 
 
-def _iterate(policy: GraspPolicy, optimiser: torch.optim.Optimizer, classifier: Path, out: Path,
-             settings: RLSettings, iteration: int, bins: int, pool, report: Callable[[str, dict], None]) -> None:
+def _iterate(policy: GraspPolicy, reference: GraspPolicy | None, optimiser: torch.optim.Optimizer,
+             classifier: Path, out: Path, settings: RLSettings, iteration: int, bins: int, pool, report: Callable[[str, dict], None]) -> None:
     """Collect one batch with the current policy, update it, save everything."""
     current = checkpoint(out, iteration)
     specs = bin_specs(str(COLLECT_TREE), out / "data" / f"iter_{iteration:03d}", settings.batch, settings.per_bin,
@@ -107,7 +111,8 @@ def _iterate(policy: GraspPolicy, optimiser: torch.optim.Optimizer, classifier: 
     stats = _iteration_stats([Path(s.record_dir) for s in specs])
     replay = [out / "data" / f"iter_{i:03d}" for i in range(max(0, iteration + 1 - settings.replay), iteration + 1)]
     examples = grasp_examples(find_runs(replay), policy.config, rl_reward)
-    stats["loss"] = update(policy, optimiser, examples, settings, np.random.default_rng(settings.seed + iteration))
+    stats["loss"] = update(policy, optimiser, examples, settings, np.random.default_rng(settings.seed + iteration),
+                           reference)
     save(policy, checkpoint(out, iteration + 1))
     save_optimiser(optimiser, checkpoint(out, iteration + 1))
     (out / "state.json").write_text(json.dumps({"iteration": iteration + 1}))
@@ -117,8 +122,9 @@ def _iterate(policy: GraspPolicy, optimiser: torch.optim.Optimizer, classifier: 
 
 
 def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: GraspExamples, settings: RLSettings,
-           rng: np.random.Generator) -> float:
-    """One pass of off-policy REINFORCE over ``examples``; the mean loss."""
+           rng: np.random.Generator, reference: GraspPolicy | None = None) -> float:
+    """One pass of off-policy REINFORCE over ``examples``, penalised by settings.kl times the KL
+    to ``reference`` when both are given; the mean loss."""
     policy.train()
     baseline = float(examples.rewards.mean())
     losses = []
@@ -132,6 +138,8 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
         log_prob = log_width[rows, w] + log_pixel[rows, px[:, 1].long(), px[:, 0].long()]
         idx = torch.as_tensor(index)
         loss = reinforce_loss(log_prob, examples.probabilities[idx], examples.rewards[idx], baseline, settings.clip)
+        if reference is not None and settings.kl > 0:
+            loss = loss + settings.kl * _kl_to(reference, x, m, w, log_width, log_pixel, settings.temperature)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)      # frozen parameters have no grad and are skipped
@@ -139,6 +147,15 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
         losses.append(float(loss.detach()))
     policy.eval()
     return float(np.mean(losses)) if losses else 0.0
+
+
+def _kl_to(reference: GraspPolicy, x: torch.Tensor, m: torch.Tensor, w: torch.Tensor, log_width: torch.Tensor,
+           log_pixel: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Mean KL(π_θ || π_reference) of the width and of the pixel map at the logged width."""
+    with torch.no_grad():
+        q_width, q_grasp, _ = reference(x, w)
+        ref_width, ref_pixel = log_policy(q_width, q_grasp, m, temperature)
+    return (policy_kl(log_width, ref_width) + policy_kl(log_pixel, ref_pixel)).mean()
 
 
 def rl_history(out: Path) -> list[dict[str, float]]:
