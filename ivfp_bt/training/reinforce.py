@@ -9,9 +9,9 @@ sampled from, softmax(log π_θ / T), so the importance weights compare like wit
 updates lean on grasps near π's mode, the ones the trees execute (ranked, not sampled); at T = 1
 it is π_θ itself. With ``kl`` > 0 the loss adds β · KL(π_θ || π_start) on the replayed
 observations (both tempered, the width and the pixel map at the logged width), which keeps the
-policy near imitation's where the rewards say little. After every iteration the policy, the optimiser and the iteration count are
-saved under OUT, so an interrupted run resumes where it stopped; chosen iterations are kept as
-checkpoints (iter_020, iter_050).
+policy near imitation's where the rewards say little. After every iteration the policy, the
+optimiser and the iteration count are saved under OUT, so an interrupted run resumes where it
+stopped; chosen iterations are kept as checkpoints (iter_020, iter_050).
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ def trainable(policy: GraspPolicy, tune: str) -> list[torch.nn.Parameter]:
 
 
 def _iterate(policy: GraspPolicy, reference: GraspPolicy | None, optimiser: torch.optim.Optimizer,
-             classifier: Path, out: Path, settings: RLSettings, iteration: int, bins: int, pool, report: Callable[[str, dict], None]) -> None:
+             classifier: Path, out: Path, settings: RLSettings, iteration: int, bins: int, pool,
+             report: Callable[[str, dict], None]) -> None:
     """Collect one batch with the current policy, update it, save everything."""
     current = checkpoint(out, iteration)
     specs = bin_specs(str(COLLECT_TREE), out / "data" / f"iter_{iteration:03d}", settings.batch, settings.per_bin,
