@@ -109,6 +109,23 @@ def test_the_kl_penalty_pulls_rl_back_towards_the_start_policy():
     assert drift() < 0.7 * before
 
 
+def test_rl_monitoring_counts_a_refused_grasp_as_what_it_would_have_been(tmp_path):
+    from ivfp_bt.sidecar.store import Attempt, RunStore
+    from ivfp_bt.training.reinforce import _iteration_stats
+    refused_success = {"reward": -1.0, "reward_source": "ivfp", "foreseen_outcome": "success"}
+    passed_success = {"reward": 1.0, "reward_source": "ivfp", "foreseen_outcome": "success", "outcome": "success"}
+    passed_failure = {"reward": 1.0, "reward_source": "ivfp", "foreseen_outcome": "fail_not_picked",
+                      "outcome": "fail_not_picked"}
+    unreachable = {"failure": "ExecuteGrasp: grasp: reach: arm timed out"}
+    with RunStore(tmp_path / "bin_00000") as store:
+        for record in (refused_success, passed_success, passed_failure, unreachable):
+            store.write(Attempt(0.0, 1.0, record))
+    stats = _iteration_stats([tmp_path / "bin_00000"])
+    assert stats["true_success"] == 0.5                  # two of four grasps would have held
+    assert stats["reward_right"] == pytest.approx(1 / 3)  # the classifier was right on one of its three
+    assert stats["mean_reward"] == pytest.approx(0.0)     # -1, +1, +1 and the arm's own -1
+
+
 def test_collection_resumes_by_bin_and_keeps_what_was_logged(tmp_path, monkeypatch):
     from ivfp_bt.sidecar.store import Attempt, RunStore
     from ivfp_bt.training import collect as collection

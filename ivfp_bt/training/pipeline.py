@@ -152,7 +152,8 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
 
 def _history_table(history: list[dict], upto: int) -> dict[str, str]:
     return {f"iteration {h['iteration']}": f"mean reward {h['mean_reward']:+.2f}, true success "
-            f"{100 * h['true_success']:.0f}%" for h in history if h["iteration"] <= upto}
+            f"{100 * h['true_success']:.0f}%, rewards right {100 * h['reward_right']:.0f}%"
+            for h in history if h["iteration"] <= upto}
 
 
 @dataclass(frozen=True)

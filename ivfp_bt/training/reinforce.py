@@ -174,14 +174,16 @@ def rl_history(out: Path) -> list[dict[str, float]]:
 
 
 def plot_history(history: list[dict[str, float]], path: Path) -> None:
-    """Mean reward and true success per iteration, with a 5-iteration running mean."""
+    """Mean reward, true success and the rewards' accuracy per iteration, with a 5-iteration
+    running mean."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(7, 3.5))
     x = [h["iteration"] for h in history]
     for key, label in (("mean_reward", "mean IVFP reward (what the robot saw)"),
-                       ("true_success", "true success of sampled grasps (monitoring only)")):
+                       ("true_success", "true success of sampled grasps (monitoring only)"),
+                       ("reward_right", "rewards that were right (monitoring only)")):
         y = np.array([h[key] for h in history])
         line, = ax.plot(x, y, alpha=0.3)
         smooth = np.convolve(y, np.ones(5) / 5, mode="valid") if len(y) >= 5 else y
@@ -194,16 +196,23 @@ def plot_history(history: list[dict[str, float]], path: Path) -> None:
 
 
 def _iteration_stats(run_dirs: list[Path]) -> dict[str, float]:
-    """The iteration's mean reward (what the robot saw) and true success rate (the
-    simulator's, for monitoring only; training never reads it)."""
-    rewards, successes, picks = [], 0, 0
+    """The iteration's mean reward (what the robot saw) and, from the simulator for monitoring
+    only (training never reads them), the sampled grasps' true success (a grasp the classifier
+    refused counts as what it would have been, not as the failed pick it became) and how often
+    the classifier's reward agreed with it."""
+    rewards, successes, picks, judged, agreed = [], 0, 0, 0, 0
     for run in run_dirs:
         with RunStore(run) as store:
             for attempt in store.ids():
                 record = store.record(attempt)
+                truth = (record.get("outcome") or record.get("foreseen_outcome")) == "success"
                 picks += 1
-                successes += record.get("outcome") == "success"
+                successes += truth
                 reward = rl_reward(record)
                 if reward is not None:
                     rewards.append(reward)
-    return {"mean_reward": float(np.mean(rewards)) if rewards else 0.0, "true_success": successes / max(1, picks)}
+                if record.get("reward_source") == "ivfp":
+                    judged += 1
+                    agreed += (reward > 0) == truth
+    return {"mean_reward": float(np.mean(rewards)) if rewards else 0.0, "true_success": successes / max(1, picks),
+            "reward_right": agreed / max(1, judged)}
