@@ -135,8 +135,9 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
         if directory.is_dir() and kept <= settings.iterations:
             write_card(directory, f"Grasp policy (RL, {kept} iterations)", "The imitation policy trained further by "
                        "off-policy REINFORCE on grasps it sampled and collected itself with collect_rl.yaml, rewarded "
-                       "by the IVFP classifier (no oracle). Per iteration: the mean reward the robot saw, and the "
-                       "simulator's true success of the sampled grasps (never used for training).", command,
+                       "by the IVFP classifier (no oracle). Per iteration: the mean reward the robot saw, and from the "
+                       "simulator, never used for training, the sampled grasps' true success (a refused grasp as what "
+                       "it would have been) and how often the rewards were right.", command,
                        settings.seed,
                        {"start policy": provenance(policy), "classifier": provenance(classifier), "iterations": kept,
                         "grasps per iteration": settings.batch, "replay iterations": settings.replay,

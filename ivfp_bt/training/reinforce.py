@@ -179,7 +179,7 @@ def plot_history(history: list[dict[str, float]], path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig, ax = plt.subplots(figsize=(7, 4))
     x = [h["iteration"] for h in history]
     for key, label in (("mean_reward", "mean IVFP reward (what the robot saw)"),
                        ("true_success", "true success of sampled grasps (monitoring only)"),
@@ -189,7 +189,7 @@ def plot_history(history: list[dict[str, float]], path: Path) -> None:
         smooth = np.convolve(y, np.ones(5) / 5, mode="valid") if len(y) >= 5 else y
         ax.plot(x[len(x) - len(smooth):], smooth, color=line.get_color(), label=label)
     ax.set_xlabel("iteration")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)   # below: off the data
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
