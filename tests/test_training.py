@@ -51,6 +51,16 @@ def test_rl_reward_comes_from_the_robot_not_the_oracle():
     assert rl_reward({"failure": "ProposeGrasps: the target is not visible"}) is None
 
 
+def test_the_oracle_ablation_rewards_what_the_grasp_really_did():
+    from ivfp_bt.errors import UserError
+    from ivfp_bt.training.reinforce import oracle_reward
+    assert oracle_reward({"reward": 1.0, "outcome": "fail_not_picked"}) == -1.0
+    assert oracle_reward({"reward": -1.0, "foreseen_outcome": "success"}) == 1.0     # refused, but it would have held
+    assert oracle_reward({"failure": "ExecuteGrasp: grasp: reach: arm timed out"}) == -1.0
+    with pytest.raises(UserError, match="simulator's outcome"):
+        oracle_reward({"reward": 1.0})                                             # a robot's log has no truth
+
+
 def _tiny_bandit(rewards: list[float]):
     """A tiny policy and eight logged grasps with these rewards."""
     from ivfp_bt.models.grasp_policy import GraspPolicy, GraspPolicyConfig

@@ -53,6 +53,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--clip", type=float, default=10.0, help="importance weight clip M (default: 10)")
     rl.add_argument("--kl", type=float, default=0.0, help="β of a KL(π || start policy) penalty that keeps the "
                     "policy near imitation's (default: 0, none)")
+    rl.add_argument("--reward", choices=("ivfp", "oracle"), default="ivfp",
+                    help="ivfp: the classifier's verdicts, as on a robot; oracle: the simulator's truth, an ablation "
+                         "that shows what a perfect classifier would give (default: ivfp)")
     rl.add_argument("--keep", type=int, nargs="*", default=[20, 50], help="iterations kept as checkpoints")
     rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")
     rl.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
@@ -142,7 +145,7 @@ def _rl(args: argparse.Namespace, command: str, track):
     settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
                           clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers,
                           keep=tuple(args.keep), scene=scene_config(args.scene).version, tune=args.tune,
-                          kl=args.kl)
+                          kl=args.kl, reward=args.reward)
     return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
 
 

@@ -130,20 +130,23 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
     last = train_rl(policy, classifier, out, settings, report)
     history = rl_history(out)
     plot_history(history, out / "progress.png")
+    rewarded = ("by the IVFP classifier (no oracle)" if settings.reward == "ivfp"
+                else "by the simulator's truth (an ablation: what a perfect classifier would give)")
     for kept in sorted({*settings.keep, settings.iterations}):
         directory = checkpoint(out, kept)
         if directory.is_dir() and kept <= settings.iterations:
             write_card(directory, f"Grasp policy (RL, {kept} iterations)", "The imitation policy trained further by "
                        "off-policy REINFORCE on grasps it sampled and collected itself with collect_rl.yaml, rewarded "
-                       "by the IVFP classifier (no oracle). Per iteration: the mean reward the robot saw, and from the "
-                       "simulator, never used for training, the sampled grasps' true success (a refused grasp as what "
-                       "it would have been) and how often the rewards were right.", command,
+                       f"{rewarded}. Per iteration: the mean IVFP reward the robot saw, and from the simulator the "
+                       "sampled grasps' true success (a refused grasp as what it would have been) and how often the "
+                       "classifier's rewards were right.", command,
                        settings.seed,
                        {"start policy": provenance(policy), "classifier": provenance(classifier), "iterations": kept,
                         "grasps per iteration": settings.batch, "replay iterations": settings.replay,
                         "learning rate": settings.lr, "importance weight clip": settings.clip,
                         "sampling temperature": settings.temperature, "parameters tuned": settings.tune,
                         "KL penalty β": settings.kl,
+                        "rewards": "IVFP classifier" if settings.reward == "ivfp" else "simulator's truth (ablation)",
                         "scene": scene_config(settings.scene).version},
                        time.monotonic() - started, {"per_iteration": _history_table(history, kept)})
     return {"checkpoint": str(last), "iterations": settings.iterations,

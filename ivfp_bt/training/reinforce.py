@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ivfp_bt.errors import UserError
 from ivfp_bt.evaluation.trials import worker_pool
 from ivfp_bt.models.checkpoints import load_classifier, load_policy, save
 from ivfp_bt.models.grasp_policy import GraspPolicy, log_policy
@@ -54,6 +55,7 @@ class RLSettings:
     scene: str | None = None     # the work-cell's scene version; None: the current default
     tune: str = "heads"          # the ViT backbone keeps imitation's features, only Q_width and Q_grasp learn; or "all"
     kl: float = 0.0              # β of the penalty KL(π_θ || π_start); 0: none
+    reward: str = "ivfp"         # "oracle": the simulator's truth instead (an ablation, never the method)
 
 
 def rl_reward(record: dict) -> float | None:
@@ -62,6 +64,21 @@ def rl_reward(record: dict) -> float | None:
     if record.get("reward") is not None:
         return float(record["reward"])
     return -1.0 if str(record.get("failure", "")).startswith("ExecuteGrasp") else None
+
+
+def oracle_reward(record: dict) -> float | None:
+    """The simulator's truth for a probed grasp instead of the classifier's verdict: an ablation
+    that bounds what RL could gain with a perfect classifier (simulation only)."""
+    if record.get("reward") is None:
+        return rl_reward(record)
+    truth = record.get("outcome") or record.get("foreseen_outcome")
+    if truth is None:
+        raise UserError("--reward oracle needs the simulator's outcome of each grasp, and these grasps have none "
+                        "(collected on a robot?)")
+    return 1.0 if truth == "success" else -1.0
+
+
+REWARDS = {"ivfp": rl_reward, "oracle": oracle_reward}
 
 
 def checkpoint(out: Path, iteration: int) -> Path:
@@ -111,7 +128,7 @@ def _iterate(policy: GraspPolicy, reference: GraspPolicy | None, optimiser: torc
     collect(specs, settings.workers, lambda result, spec: report("bin", {"picks": spec.picks}), pool)
     stats = _iteration_stats([Path(s.record_dir) for s in specs])
     replay = [out / "data" / f"iter_{i:03d}" for i in range(max(0, iteration + 1 - settings.replay), iteration + 1)]
-    examples = grasp_examples(find_runs(replay), policy.config, rl_reward)
+    examples = grasp_examples(find_runs(replay), policy.config, REWARDS[settings.reward])
     stats["loss"] = update(policy, optimiser, examples, settings, np.random.default_rng(settings.seed + iteration),
                            reference)
     save(policy, checkpoint(out, iteration + 1))
