@@ -66,12 +66,18 @@ def rl_reward(record: dict) -> float | None:
     return -1.0 if str(record.get("failure", "")).startswith("ExecuteGrasp") else None
 
 
+def true_outcome(record: dict) -> str | None:
+    """What the grasp really did, from the simulator: the extraction's outcome, or for a grasp
+    let go after the probe, what extracting it would have done; None on a robot."""
+    return record.get("outcome") or record.get("foreseen_outcome")
+
+
 def oracle_reward(record: dict) -> float | None:
     """The simulator's truth for a probed grasp instead of the classifier's verdict: an ablation
-    that bounds what RL could gain with a perfect classifier (simulation only)."""
+    that shows what RL could gain with a perfect classifier (simulation only)."""
     if record.get("reward") is None:
         return rl_reward(record)
-    truth = record.get("outcome") or record.get("foreseen_outcome")
+    truth = true_outcome(record)
     if truth is None:
         raise UserError("--reward oracle needs the simulator's outcome of each grasp, and these grasps have none "
                         "(collected on a robot?)")
@@ -213,8 +219,8 @@ def plot_history(history: list[dict[str, float]], path: Path) -> None:
 
 
 def _iteration_stats(run_dirs: list[Path]) -> dict[str, float]:
-    """The iteration's mean reward (what the robot saw) and, from the simulator for monitoring
-    only (training never reads them), the sampled grasps' true success (a grasp the classifier
+    """The iteration's mean IVFP reward (what the robot saw) and, from the simulator for
+    monitoring, the sampled grasps' true success (a grasp the classifier
     refused counts as what it would have been, not as the failed pick it became) and how often
     the classifier's reward agreed with it."""
     rewards, successes, picks, judged, agreed = [], 0, 0, 0, 0
@@ -222,7 +228,7 @@ def _iteration_stats(run_dirs: list[Path]) -> dict[str, float]:
         with RunStore(run) as store:
             for attempt in store.ids():
                 record = store.record(attempt)
-                truth = (record.get("outcome") or record.get("foreseen_outcome")) == "success"
+                truth = true_outcome(record) == "success"
                 picks += 1
                 successes += truth
                 reward = rl_reward(record)
