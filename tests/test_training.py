@@ -94,7 +94,7 @@ def test_the_kl_penalty_pulls_rl_back_towards_the_start_policy():
     from ivfp_bt.models.losses import policy_kl
     from ivfp_bt.training.imitation import batch
     from ivfp_bt.training.reinforce import RLSettings, trainable, update
-    policy, examples = _tiny_bandit([1.0] * 8)      # every reward equals the baseline: REINFORCE alone is still
+    policy, examples = _tiny_bandit([1.0] * 8)      # every reward equals the baseline: REINFORCE alone moves nothing
     reference = copy.deepcopy(policy).eval()
     with torch.no_grad():                           # a policy that has drifted from where RL started
         for p in policy.grasp_head.parameters():
@@ -167,7 +167,8 @@ def test_train_commands_give_one_line_errors(tmp_path, capsys):
     assert "no IVFP classifier here" in capsys.readouterr().err
     save(build_classifier(classifier_config(frames=4, image_size=32, hidden_size=32, layers=1, heads=2)),
          tmp_path / "binary")
-    assert main(["train", "classifier", "--init", str(tmp_path / "binary"), "--four-way", "--out", str(tmp_path / "c")]) == 1
+    assert main(["train", "classifier", "--init", str(tmp_path / "binary"), "--four-way",
+                 "--out", str(tmp_path / "c")]) == 1
     assert capsys.readouterr().err == (f"error: {tmp_path / 'binary'}: asked for a four-way classifier, but this one "
                                        "has the SUCCESS/FAIL head\n")
     assert main(["train", "rl", "--classifier", str(tmp_path / "none"), "--out", str(tmp_path / "rl")]) == 1
