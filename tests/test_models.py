@@ -14,7 +14,7 @@ from ivfp_bt.models.grasp_policy import GraspPolicy, GraspPolicyConfig, log_poli
 from ivfp_bt.models.ivfp_classifier import (build_classifier, classifier_config, label_index,  # noqa: E402
                                             success_probability, video_tensor)
 from ivfp_bt.models.losses import imitation_loss, importance_weights, policy_kl, reinforce_loss  # noqa: E402
-from ivfp_bt.models.policy_io import letterbox, policy_input, propose  # noqa: E402
+from ivfp_bt.models.policy_io import PolicyGrasp, draw_from_shortlist, letterbox, policy_input, propose  # noqa: E402
 
 SMALL = dict(image_size=64, patch_size=8, hidden_size=32, num_hidden_layers=3, num_attention_heads=2,
              intermediate_size=64, pyramid_layers=(1, 2, 3), pyramid_channels=16)
@@ -204,6 +204,38 @@ def test_rl_scores_a_tempered_draw_with_the_probability_it_was_logged_with(polic
             u, v = (round(c) for c in box.to_input(g.u, g.v))
             scored = float(torch.exp(log_width[0, w] + log_pixel[0, v, u]))
             assert scored == pytest.approx(g.probability, rel=1e-4)
+
+
+def test_a_shortlist_draw_picks_each_grasp_as_often_as_its_tempered_chance():
+    ranked = [PolicyGrasp(0.05, u, 10, float(np.exp(lp)), lp) for u, lp in ((1, -1.0), (2, -2.0), (3, -3.0))]
+    rng = np.random.default_rng(0)
+    draws = [draw_from_shortlist(ranked, rng, temperature=0.5) for _ in range(3000)]
+    chance = np.exp([-2.0, -4.0, -6.0]) / np.exp([-2.0, -4.0, -6.0]).sum()
+    frequency = np.bincount([d[0].u - 1 for d in draws], minlength=3) / len(draws)
+    assert frequency == pytest.approx(chance, abs=0.02)
+    for drawn in draws[:20]:                     # the drawn first, then the others in rank order
+        assert [g.u for g in drawn[1:]] == [g.u for g in ranked if g.u != drawn[0].u]
+        assert drawn[0].probability == pytest.approx(chance[drawn[0].u - 1])
+        assert sum(g.probability for g in drawn) == pytest.approx(1.0)
+
+
+def test_rl_scores_a_shortlist_draw_with_the_chance_it_was_drawn_with(policy):
+    # as for tempered draws: before any update the importance weight of a logged draw must be 1
+    from ivfp_bt.training.reinforce import shortlist_log_prob
+    color = np.zeros((424, 240, 3), np.uint8)
+    mask = np.zeros((424, 240), bool)
+    mask[150:270, 60:180] = True
+    policy.eval()
+    x, input_mask, box = policy_input(color, mask, policy.config.image_size)
+    ranked = propose(policy, color, mask, k=4)
+    for temperature, seed in ((1.0, 0), (0.3, 1), (0.3, 2)):
+        drawn = draw_from_shortlist(ranked, np.random.default_rng(seed), temperature)
+        shortlist = torch.tensor([[policy.config.widths.index(g.width), *(round(c) for c in box.to_input(g.u, g.v))]
+                                  for g in drawn])
+        with torch.no_grad():
+            q_width, grids = policy.encode(x[None])
+            log_prob = shortlist_log_prob(policy, q_width, grids, input_mask[None], shortlist[None], temperature)
+        assert float(log_prob.exp()) == pytest.approx(drawn[0].probability, rel=1e-4)
 
 
 def test_classifier_reads_a_probe_video_and_learns_a_tiny_batch(tmp_path):

@@ -113,6 +113,22 @@ def test_the_policy_proposes_grasps_on_the_target_with_their_probabilities(robot
         assert [c.probability for c in candidates] == sorted((c.probability for c in candidates), reverse=True)
 
 
+def test_a_shortlist_draw_puts_the_drawn_grasp_first_among_the_policys_best(robot, tiny_models):
+    assert tick(leaf(Observe, robot), robot) is Status.SUCCESS
+    model = str(tiny_models / "policy")
+    ranked = leaf(ProposeGrasps, robot, strategy="policy", count=4, model=model)
+    assert tick(ranked, robot) is Status.SUCCESS
+    best = {(c.u, c.v, c.width) for c in get("/candidates")}
+    drawn = leaf(ProposeGrasps, robot, strategy="policy", count=1, model=model, sample=True, shortlist=4)
+    assert tick(drawn, robot) is Status.SUCCESS
+    candidates = get("/candidates")
+    assert {(c.u, c.v, c.width) for c in candidates} == best         # the same four, the drawn one first
+    assert sum(c.probability for c in candidates) == pytest.approx(1.0)
+    assert drawn.record["shortlist"] == 4 and drawn.record["candidates"][0]["u"] == candidates[0].u
+    with pytest.raises(UserError, match="shortlist needs"):
+        leaf(ProposeGrasps, robot, strategy="policy", model=model, shortlist=4)      # ranking has nothing to draw
+
+
 def test_the_classifier_judges_the_probe_video_against_its_threshold(robot, tiny_models):
     frames = robot.wrist_camera
     frames.start_recording(8)

@@ -4,12 +4,14 @@ whole pipeline end to end on a few simulated picks."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 from ivfp_bt.cli.main import main
+from ivfp_bt.errors import UserError
 from ivfp_bt.models.checkpoints import save
 from ivfp_bt.models.ivfp_classifier import build_classifier, classifier_config
 from ivfp_bt.training.optimise import split_by_run
@@ -119,6 +121,57 @@ def test_the_kl_penalty_pulls_rl_back_towards_the_start_policy():
     assert drift() < 0.7 * before
 
 
+def test_rl_over_a_shortlist_reorders_its_grasps_by_reward():
+    # each observation's shortlist holds grasp A (width 0, pixel 8, 8) and B (width 1, pixel 24, 24);
+    # B, whichever was drawn, was rewarded and A was not: B must come to rank above A
+    from ivfp_bt.training.reinforce import RLSettings, shortlist_log_prob, trainable, update
+    policy, examples = _tiny_bandit([1.0, -1.0] * 4)
+    a, b = [0, 8, 8], [1, 24, 24]
+    examples.shortlists = torch.tensor([[b, a] if i % 2 == 0 else [a, b] for i in range(8)])
+    examples.probabilities = torch.full((8,), 0.5)
+
+    def b_over_a() -> float:
+        with torch.no_grad():
+            q_width, grids = policy.encode(examples.inputs[::2].float())
+            first_b = shortlist_log_prob(policy, q_width, grids, examples.masks[::2], examples.shortlists[::2], 1.0)
+        return float(first_b.exp().mean())        # B's chance among the two
+
+    before = b_over_a()
+    settings = RLSettings(lr=1e-3, minibatch=4, temperature=1.0)
+    optimiser = torch.optim.Adam(trainable(policy, "all"), lr=settings.lr)
+    for epoch in range(5):
+        update(policy, optimiser, examples, settings, np.random.default_rng(epoch))
+    assert b_over_a() > before + 0.2
+
+
+def test_logged_shortlists_are_read_back_with_the_drawn_grasp_first(tmp_path):
+    from ivfp_bt.models.grasp_policy import GraspPolicyConfig
+    from ivfp_bt.sidecar.store import Attempt, RunStore
+    from ivfp_bt.training.imitation import grasp_examples
+    from ivfp_bt.training.reinforce import rl_reward
+    arrays = {"rgb": np.zeros((424, 240, 3), np.uint8), "mask": np.zeros((424, 240), bool)}
+    arrays["mask"][150:270, 60:180] = True
+    grasps = [{"width": 0.05, "u": 100, "v": 200, "probability": 0.6}, {"width": 0.06, "u": 140, "v": 180},
+              {"width": 0.05, "u": 70, "v": 160}]
+    config = GraspPolicyConfig()
+
+    def log(run: str, shortlists: list[int]) -> Path:
+        with RunStore(tmp_path / run) as store:
+            for length in shortlists:
+                record = {"grasp": grasps[0], "candidates": grasps[:length], "reward": 1.0}
+                store.write(Attempt(0.0, 1.0, {**record, "shortlist": length} if length else record, arrays))
+        return tmp_path / run
+
+    examples = grasp_examples([log("drawn", [3, 2])], config, rl_reward)
+    assert examples.shortlists.shape == (2, 3, 3)
+    assert examples.shortlists[:, 0, 0].tolist() == examples.width_index.tolist() == [3, 3]
+    assert examples.shortlists[:, 0, 1:].float().tolist() == examples.pixels.tolist()
+    assert examples.shortlists[1, 2].tolist() == [-1, -1, -1] and examples.shortlists[0, 1, 0] == 4
+    assert grasp_examples([log("sampled", [0])], config, rl_reward).shortlists is None
+    with pytest.raises(UserError, match="mix"):
+        grasp_examples([tmp_path / "drawn", tmp_path / "sampled"], config, rl_reward)
+
+
 def test_rl_monitoring_counts_a_refused_grasp_as_what_it_would_have_been(tmp_path):
     from ivfp_bt.sidecar.store import Attempt, RunStore
     from ivfp_bt.training.reinforce import _iteration_stats
@@ -175,6 +228,8 @@ def test_train_commands_give_one_line_errors(tmp_path, capsys):
     assert "no IVFP classifier here" in capsys.readouterr().err
     assert main(["train", "rl", "--temperature", "0", "--out", str(tmp_path / "rl")]) == 1
     assert capsys.readouterr().err == "error: --temperature must be between 0.05 and 10\n"
+    assert main(["train", "rl", "--shortlist", "1", "--out", str(tmp_path / "rl")]) == 1
+    assert capsys.readouterr().err == "error: --shortlist must be 0 (off) or between 2 and 20\n"
     assert main(["train", "rl", "--scene", "bin-v9", "--out", str(tmp_path / "rl")]) == 1
     assert capsys.readouterr().err.startswith("error: unknown scene configuration 'bin-v9' (known: bin-v1, bin-v2")
 

@@ -47,6 +47,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--temperature", type=float, default=0.3,
                     help="grasps are sampled from, and REINFORCE improves, softmax(log π / T); below 1 nearer "
                          "the policy's best (default: 0.3)")
+    rl.add_argument("--shortlist", type=int, default=0,
+                    help="draw each grasp among the policy's K best-ranked (π^(1/T) renormalised over them) and "
+                         "improve that draw, so rewards reorder the grasps a ranked pick tries; 0: over the whole "
+                         "target (default: 0)")
     rl.add_argument("--tune", choices=("all", "heads"), default="heads",
                     help="parameters RL updates: the width and grasp heads with the ViT backbone frozen, or all "
                          "(default: heads)")
@@ -142,10 +146,12 @@ def _rl(args: argparse.Namespace, command: str, track):
         raise UserError("--temperature must be between 0.05 and 10")
     if args.kl < 0:
         raise UserError("--kl must be 0 or more")
+    if not 0 <= args.shortlist <= 20 or args.shortlist == 1:
+        raise UserError("--shortlist must be 0 (off) or between 2 and 20")
     settings = RLSettings(iterations=args.iterations, batch=args.batch, replay=args.replay, lr=args.lr,
                           clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers,
                           keep=tuple(args.keep), scene=scene_config(args.scene).version, tune=args.tune,
-                          kl=args.kl, reward=args.reward)
+                          kl=args.kl, reward=args.reward, shortlist=args.shortlist)
     return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
 
 

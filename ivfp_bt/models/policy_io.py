@@ -5,7 +5,7 @@ in image pixels, each with the probability the policy gave it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -93,6 +93,24 @@ def propose(policy: GraspPolicy, color: np.ndarray, mask: np.ndarray, k: int,
     if rng is None:
         grasps.sort(key=lambda g: -g.log_prob)
     return grasps[:k]
+
+
+def draw_from_shortlist(ranked: list[PolicyGrasp], rng: np.random.Generator,
+                        temperature: float = 1.0) -> list[PolicyGrasp]:
+    """The policy's ranked grasps with one drawn from π^(1/temperature) renormalised over them
+    moved first, the others after it in rank order; each grasp's probability becomes its
+    chance in that draw (the behaviour probability RL over a shortlist needs).
+
+    Exploring among the grasps the trees would try, rather than over the whole target, lets
+    rewards reorder them, and the first is the one a ranked pick executes."""
+    if not ranked:
+        return []
+    scaled = np.array([g.log_prob for g in ranked]) / temperature
+    chance = np.exp(scaled - scaled.max())
+    chance /= chance.sum()
+    drawn = int(rng.choice(len(ranked), p=chance))
+    order = [drawn] + [i for i in range(len(ranked)) if i != drawn]
+    return [replace(ranked[i], probability=float(chance[i])) for i in order]
 
 
 def _choose_widths(log_width: torch.Tensor, k: int, rng: np.random.Generator | None) -> list[int]:

@@ -26,7 +26,9 @@ from ivfp_bt.training.optimise import fit, shuffled, split_by_run
 @dataclass
 class GraspExamples:
     """Logged grasps as policy inputs: (N, 4, S, S) float16 inputs, their (N, S, S) masks, the
-    grasp's width index and input pixel (u, v), and per example its run, reward and probability."""
+    grasp's width index and input pixel (u, v), and per example its run, reward and probability;
+    for grasps drawn from a shortlist, the shortlist (N, K, 3: width index, u, v; the drawn
+    grasp first, -1 where a shorter one ends)."""
 
     inputs: torch.Tensor
     masks: torch.Tensor
@@ -35,6 +37,7 @@ class GraspExamples:
     runs: list[str]
     rewards: torch.Tensor
     probabilities: torch.Tensor
+    shortlists: torch.Tensor | None = None
 
     def __len__(self) -> int:
         return len(self.runs)
@@ -58,6 +61,7 @@ def grasp_examples(run_dirs: list[Path], config: GraspPolicyConfig, reward_of: C
         masks = torch.zeros(n, size, size, dtype=torch.bool)
         widths, pixels = torch.zeros(n, dtype=torch.long), torch.zeros(n, 2)
         rewards, probabilities = torch.zeros(n), torch.ones(n)
+        shortlists = _shortlists(record for _, _, record, _ in chosen)
         for i, (store, attempt, record, reward) in enumerate(chosen):
             arrays = store.arrays(attempt, ("rgb", "mask"))
             x, mask, box = policy_input(arrays["rgb"], arrays["mask"], size)
@@ -67,9 +71,22 @@ def grasp_examples(run_dirs: list[Path], config: GraspPolicyConfig, reward_of: C
             pixels[i] = torch.tensor(_on_mask(mask, *box.to_input(grasp["u"], grasp["v"])), dtype=torch.float32)
             rewards[i] = reward
             probabilities[i] = float(grasp.get("probability") or 1.0)
+            for k, candidate in enumerate(record.get("candidates", [])[:record.get("shortlist", 0)]):
+                u, v = _on_mask(mask, *box.to_input(candidate["u"], candidate["v"]))
+                shortlists[i, k] = torch.tensor([width_index(candidate["width"], config), u, v])
             report(i + 1, n)
         runs = [str(store.dir) for store, _, _, _ in chosen]
-    return GraspExamples(inputs, masks, widths, pixels, runs, rewards, probabilities)
+    return GraspExamples(inputs, masks, widths, pixels, runs, rewards, probabilities,
+                         shortlists if shortlists.shape[1] else None)
+
+
+def _shortlists(records) -> torch.Tensor:
+    """(N, K, 3) of -1 for the chosen records' shortlists, K the longest; (N, 0, 3) if none has one."""
+    lengths = [int(record.get("shortlist", 0)) for record in records]
+    if any(lengths) and not all(lengths):
+        raise UserError("these runs mix grasps drawn from a shortlist with grasps drawn over the whole target; "
+                        "train on one kind (resume RL with the --shortlist it started with)")
+    return torch.full((len(lengths), max(lengths, default=0), 3), -1, dtype=torch.long)
 
 
 def _on_mask(mask: torch.Tensor, u: float, v: float) -> tuple[int, int]:

@@ -145,7 +145,7 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
                         "grasps per iteration": settings.batch, "replay iterations": settings.replay,
                         "learning rate": settings.lr, "importance weight clip": settings.clip,
                         "sampling temperature": settings.temperature, "parameters tuned": settings.tune,
-                        "KL penalty β": settings.kl,
+                        "KL penalty β": settings.kl, "shortlist": settings.shortlist or "off (the whole target)",
                         "rewards": "IVFP classifier" if settings.reward == "ivfp" else "simulator's truth (ablation)",
                         "scene": scene_config(settings.scene).version},
                        time.monotonic() - started, {"per_iteration": _history_table(history, kept)})

@@ -7,11 +7,14 @@ contextual bandit over the last ``replay`` iterations' grasps: each weighted by 
 (clipped), a baseline subtracted. With a sampling temperature T, the policy improved is the one
 sampled from, softmax(log π_θ / T), so the importance weights compare like with like and the
 updates lean on grasps near π's mode, the ones the trees execute (ranked, not sampled); at T = 1
-it is π_θ itself. With ``kl`` > 0 the loss adds β · KL(π_θ || π_start) on the replayed
-observations (both tempered, the width and the pixel map at the logged width), which keeps the
-policy near imitation's where the rewards say little. After every iteration the policy, the
-optimiser and the iteration count are saved under OUT, so an interrupted run resumes where it
-stopped; chosen iterations are kept as checkpoints (iter_020, iter_050).
+it is π_θ itself. With a ``shortlist`` of K, each grasp is drawn instead among the policy's K
+best-ranked, π_θ^(1/T) renormalised over them, and REINFORCE improves that draw: rewards then
+reorder the grasps a ranked pick tries, the first of which is the one it executes. With ``kl``
+> 0 the loss adds β · KL(π_θ || π_start) on the replayed observations (both tempered, the
+width and the pixel map at the logged width), which keeps the policy near imitation's where
+the rewards say little. After every iteration the policy, the optimiser and the iteration
+count are saved under OUT, so an interrupted run resumes where it stopped; chosen iterations
+are kept as checkpoints (iter_020, iter_050).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class RLSettings:
     tune: str = "heads"          # the ViT backbone keeps imitation's features, only Q_width and Q_grasp learn; or "all"
     kl: float = 0.0              # β of the penalty KL(π_θ || π_start); 0: none
     reward: str = "ivfp"         # "oracle": the simulator's truth instead (an ablation, never the method)
+    shortlist: int = 0           # K > 0: draw among the policy's K best-ranked grasps, and improve that draw
 
 
 def rl_reward(record: dict) -> float | None:
@@ -130,7 +134,7 @@ def _iterate(policy: GraspPolicy, reference: GraspPolicy | None, optimiser: torc
     specs = bin_specs(str(COLLECT_TREE), out / "data" / f"iter_{iteration:03d}", settings.batch, settings.per_bin,
                       settings.seed + iteration * bins, "seen",
                       {"policy": str(current.resolve()), "classifier": str(classifier.resolve()),
-                       "temperature": str(settings.temperature)}, settings.scene)
+                       "temperature": str(settings.temperature), "shortlist": str(settings.shortlist)}, settings.scene)
     collect(specs, settings.workers, lambda result, spec: report("bin", {"picks": spec.picks}), pool)
     stats = _iteration_stats([Path(s.record_dir) for s in specs])
     replay = [out / "data" / f"iter_{i:03d}" for i in range(max(0, iteration + 1 - settings.replay), iteration + 1)]
@@ -156,11 +160,14 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
     for start in range(0, len(examples), settings.minibatch):
         index = order[start:start + settings.minibatch]
         x, m, w, px = batch(examples, index)
-        q_width, q_grasp, _ = policy(x, w)
-        log_width, log_pixel = log_policy(q_width, q_grasp, m, settings.temperature)
-        rows = torch.arange(len(index))
-        log_prob = log_width[rows, w] + log_pixel[rows, px[:, 1].long(), px[:, 0].long()]
         idx = torch.as_tensor(index)
+        q_width, grids = policy.encode(x)
+        log_width, log_pixel = log_policy(q_width, policy.grasp_values(grids, w), m, settings.temperature)
+        if examples.shortlists is None:
+            rows = torch.arange(len(index))
+            log_prob = log_width[rows, w] + log_pixel[rows, px[:, 1].long(), px[:, 0].long()]
+        else:
+            log_prob = shortlist_log_prob(policy, q_width, grids, m, examples.shortlists[idx], settings.temperature)
         loss = reinforce_loss(log_prob, examples.probabilities[idx], examples.rewards[idx], baseline, settings.clip)
         if reference is not None and settings.kl > 0:
             loss = loss + settings.kl * _kl_to(reference, x, m, w, log_width, log_pixel, settings.temperature)
@@ -171,6 +178,21 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
         losses.append(float(loss.detach()))
     policy.eval()
     return float(np.mean(losses)) if losses else 0.0
+
+
+def shortlist_log_prob(policy: GraspPolicy, q_width: torch.Tensor, grids: list[torch.Tensor], mask: torch.Tensor,
+                       shortlists: torch.Tensor, temperature: float) -> torch.Tensor:
+    """log of each drawn grasp's chance among its shortlist (B, K, 3; the drawn one first, -1
+    padding): π_θ^(1/temperature) renormalised over the shortlist, as collection drew it."""
+    rows = torch.arange(len(shortlists))
+    log_width = torch.log_softmax(q_width, dim=1)
+    values = []
+    for k in range(shortlists.shape[1]):
+        w, u, v = shortlists[:, k].clamp(min=0).unbind(dim=1)
+        _, log_pixel = log_policy(q_width, policy.grasp_values(grids, w), mask)
+        value = log_width[rows, w] + log_pixel[rows, v, u]
+        values.append(value.masked_fill(shortlists[:, k, 0] < 0, float("-inf")))
+    return torch.log_softmax(torch.stack(values, dim=1) / temperature, dim=1)[:, 0]
 
 
 def _kl_to(reference: GraspPolicy, x: torch.Tensor, m: torch.Tensor, w: torch.Tensor, log_width: torch.Tensor,

@@ -36,6 +36,10 @@ class ProposeGrasps(Leaf):
         "temperature": Param(float, 1.0, "policy strategy with sample: draw from π tempered, softmax(log π / "
                              "temperature); below 1 the draws stay nearer the policy's best grasps",
                              min=0.05, max=10.0),
+        "shortlist": Param(int, 0, "policy strategy with sample: draw among the policy's `shortlist` best-ranked "
+                           "grasps (π^(1/temperature) renormalised over them) instead of over the whole target; "
+                           "all of them become the candidates, the drawn one first (RL that reorders the grasps a "
+                           "ranked pick tries); 0: off", min=0, max=20),
         "avoid_px": Param(int, 15, "with `avoid` wired: leave out candidates within this many head-image pixels "
                           "of a grasp already tried on this item (any width)", min=0),
     }
@@ -50,6 +54,8 @@ class ProposeGrasps(Leaf):
         if self.strategy == "policy":
             from ivfp_bt.models.checkpoints import shared_policy
             self.policy = shared_policy(self.model)    # a missing model is a UserError here, before any motion
+        if self.shortlist and (self.strategy != "policy" or not self.sample or "avoid" in self.port_keys):
+            raise UserError(f"leaf {self.name!r}: shortlist needs strategy: policy and sample: true, and no avoid")
         self.demonstrator = resources.get("demonstrator")
         if self.strategy == "demonstrator" and self.demonstrator is None:
             raise UserError(f"leaf {self.name!r}: on the robot, demonstrations come from a person at the web "
@@ -88,6 +94,8 @@ class ProposeGrasps(Leaf):
                 return Status.FAILURE
         self._set_output("candidates", list(found))
         self.record = {"candidates": [c.to_record() for c in found], "strategy": self.strategy}
+        if self.shortlist:
+            self.record["shortlist"] = len(found)    # the grasp drawn among the candidates (the first)
         if getattr(self.demonstrator, "foreseen", None) and self.strategy == "demonstrator":
             self.record["demonstrator_foresaw"] = list(self.demonstrator.foreseen)   # its ideas, in order
         self.feedback_message = f"{len(found)} candidate(s)"
@@ -102,7 +110,8 @@ class ProposeGrasps(Leaf):
         if self.strategy == "random":
             return random_candidates(frame, self.rng, count)
         if self.strategy == "policy":
-            return policy_candidates(self.policy, frame, count, self.rng if self.sample else None, self.temperature)
+            return policy_candidates(self.policy, frame, count, self.rng if self.sample else None, self.temperature,
+                                     self.shortlist)
         return self._demonstrations(frame)
 
     def _avoided(self) -> list:
