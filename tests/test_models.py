@@ -187,14 +187,19 @@ def test_tempered_sampling_stays_nearer_the_mode_and_logs_what_it_drew_from(poli
     assert all(mask[g.v, g.u] and 0 < g.probability <= 1 for g in sharp)
 
 
-def test_rl_scores_a_tempered_draw_with_the_probability_it_was_logged_with(policy):
-    # off-policy REINFORCE improves the tempered policy it samples from; before any update the
-    # importance weight π_θ / π_behaviour of every logged draw must therefore be 1
+def _square_target(policy):
+    """A dark head image with a square target; the policy (in eval mode)'s input for it."""
     color = np.zeros((424, 240, 3), np.uint8)
     mask = np.zeros((424, 240), bool)
     mask[150:270, 60:180] = True
     policy.eval()
-    x, input_mask, box = policy_input(color, mask, policy.config.image_size)
+    return color, mask, policy_input(color, mask, policy.config.image_size)
+
+
+def test_rl_scores_a_tempered_draw_with_the_probability_it_was_logged_with(policy):
+    # off-policy REINFORCE improves the tempered policy it samples from; before any update the
+    # importance weight π_θ / π_behaviour of every logged draw must therefore be 1
+    color, mask, (x, input_mask, box) = _square_target(policy)
     for temperature in (1.0, 0.3):
         for g in propose(policy, color, mask, k=5, rng=np.random.default_rng(3), temperature=temperature):
             w = policy.config.widths.index(g.width)
@@ -222,11 +227,7 @@ def test_a_shortlist_draw_picks_each_grasp_as_often_as_its_tempered_chance():
 def test_rl_scores_a_shortlist_draw_with_the_chance_it_was_drawn_with(policy):
     # as for tempered draws: before any update the importance weight of a logged draw must be 1
     from ivfp_bt.training.reinforce import shortlist_log_prob
-    color = np.zeros((424, 240, 3), np.uint8)
-    mask = np.zeros((424, 240), bool)
-    mask[150:270, 60:180] = True
-    policy.eval()
-    x, input_mask, box = policy_input(color, mask, policy.config.image_size)
+    color, mask, (x, input_mask, box) = _square_target(policy)
     ranked = propose(policy, color, mask, k=4)
     for temperature, seed in ((1.0, 0), (0.3, 1), (0.3, 2)):
         drawn = draw_from_shortlist(ranked, np.random.default_rng(seed), temperature)
