@@ -6,8 +6,8 @@ draws among them), each played forward in a copy of the physics.
     python bench/shortlist_headroom.py --policy runs/rl/iter_020 --bins 10
 
 Prints how often the first grasp would succeed, how often some grasp of the first n would (for
-n = K: what a perfect reordering of the K could reach), and the success by rank. Simulation only: the outcomes are
-the simulator's, as `bench/work_cell_ceiling.py` foresees its ideas.
+n = K: what a perfect reordering of the K could reach), and the success by rank. Simulation
+only: the outcomes are the simulator's, as `bench/work_cell_ceiling.py` foresees its ideas.
 """
 
 from __future__ import annotations

@@ -162,15 +162,17 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
         x, m, w, px = batch(examples, index)
         idx = torch.as_tensor(index)
         q_width, grids = policy.encode(x)
-        log_width, log_pixel = log_policy(q_width, policy.grasp_values(grids, w), m, settings.temperature)
+        tempered = None       # log π tempered, over widths and over pixels at the logged width
         if examples.shortlists is None:
+            tempered = log_policy(q_width, policy.grasp_values(grids, w), m, settings.temperature)
             rows = torch.arange(len(index))
-            log_prob = log_width[rows, w] + log_pixel[rows, px[:, 1].long(), px[:, 0].long()]
+            log_prob = tempered[0][rows, w] + tempered[1][rows, px[:, 1].long(), px[:, 0].long()]
         else:
             log_prob = shortlist_log_prob(policy, q_width, grids, m, examples.shortlists[idx], settings.temperature)
         loss = reinforce_loss(log_prob, examples.probabilities[idx], examples.rewards[idx], baseline, settings.clip)
         if reference is not None and settings.kl > 0:
-            loss = loss + settings.kl * _kl_to(reference, x, m, w, log_width, log_pixel, settings.temperature)
+            tempered = tempered or log_policy(q_width, policy.grasp_values(grids, w), m, settings.temperature)
+            loss = loss + settings.kl * _kl_to(reference, x, m, w, *tempered, settings.temperature)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)      # frozen parameters have no grad and are skipped
