@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -13,7 +14,7 @@ class Trapezoid:
     speed: float
     accel: float
 
-    @property
+    @cached_property   # the simulation asks for a position every physics step
     def _shape(self) -> tuple[float, float, float]:
         """(time accelerating, time cruising, peak speed)."""
         distance = abs(self.target - self.start)

@@ -47,6 +47,7 @@ class SimRobot:
         self.runstop = False
         self._references = dict(HOME)
         self._trajectories: dict[str, tuple[Trapezoid, float]] = {}
+        self._finger_memo = (float("nan"), 0.0)
         self._set_pose(HOME)
         self.gate = CommandGate(limits, workspace, self.now, dict(HOME))
         self.cameras = SimCameras(self.model, self.data)
@@ -71,27 +72,44 @@ class SimRobot:
         ctrl, act, ref = self.data.ctrl, self._act, self._references
         ctrl[act["joint_base"]], ctrl[act["joint_lift"]] = ref["base"], ref["lift"]
         ctrl[act["joint_wrist_yaw"]] = ref["wrist_yaw"]
+        segment = ref["arm"] / len(ARM_SEGMENTS)
         for seg in ARM_SEGMENTS:
-            ctrl[act[seg]] = ref["arm"] / len(ARM_SEGMENTS)
+            ctrl[act[seg]] = segment
+        angle = self._finger_reference(ref["gripper"])
         for finger in FINGERS:
-            ctrl[act[finger]] = finger_angle(ref["gripper"])
+            ctrl[act[finger]] = angle
         ctrl[act["joint_head_pan"]], ctrl[act["joint_head_tilt"]] = self.layout.head_pan, self.layout.head_tilt
 
-    def positions(self) -> dict[str, float]:
+    def _finger_reference(self, gripper: float) -> float:
+        # called every physics step; the gripper's reference rarely changes, the interpolation is costly
+        if self._finger_memo[0] != gripper:
+            self._finger_memo = (gripper, finger_angle(gripper))
+        return self._finger_memo[1]
+
+    def position(self, joint: str) -> float:
         q, a = self.data.qpos, self._qadr
-        return {"base": float(q[a["joint_base"]]), "lift": float(q[a["joint_lift"]]),
-                "arm": float(sum(q[a[s]] for s in ARM_SEGMENTS)), "wrist_yaw": float(q[a["joint_wrist_yaw"]]),
-                "gripper": aperture(float(np.mean([q[a[f]] for f in FINGERS])))}
+        if joint == "arm":
+            return float(sum(q[a[s]] for s in ARM_SEGMENTS))
+        if joint == "gripper":
+            return aperture(float(sum(q[a[f]] for f in FINGERS) / len(FINGERS)))
+        return float(q[a[f"joint_{joint}"]])
+
+    def positions(self) -> dict[str, float]:
+        return {joint: self.position(joint) for joint in JOINTS}
+
+    def effort(self, joint: str) -> float:
+        """Servo effort as a percent of its force limit, signed (stretch_body's effort_pct)."""
+        def pct(servo: str) -> float:
+            i = self._act[servo]
+            return float(100 * self.data.actuator_force[i] / self.model.actuator_forcerange[i, 1])
+        if joint == "arm":
+            return max((pct(s) for s in ARM_SEGMENTS), key=abs)
+        if joint == "gripper":
+            return max((pct(f) for f in FINGERS), key=abs)
+        return pct(f"joint_{joint}")
 
     def efforts(self) -> dict[str, float]:
-        """Servo effort as a percent of its force limit, signed (stretch_body's effort_pct)."""
-        def pct(joint: str) -> float:
-            i = self._act[joint]
-            return float(100 * self.data.actuator_force[i] / self.model.actuator_forcerange[i, 1])
-        arm = max((pct(s) for s in ARM_SEGMENTS), key=abs)
-        gripper = max((pct(f) for f in FINGERS), key=abs)
-        return {"base": pct("joint_base"), "lift": pct("joint_lift"), "arm": arm,
-                "wrist_yaw": pct("joint_wrist_yaw"), "gripper": gripper}
+        return {joint: self.effort(joint) for joint in JOINTS}
 
     # --- the Robot interface --------------------------------------------------------------
     def now(self) -> float:
@@ -167,15 +185,15 @@ class SimRobot:
         motions = self.gate.active()
         if not motions:
             return
-        positions, efforts = self.positions(), self.efforts()
         for motion in motions:
-            trajectory, t0 = self._trajectories[motion.joint]
-            if motion.contact_effort is not None and abs(efforts[motion.joint]) >= motion.contact_effort:
-                motion.finish(MotionState.CONTACT, f"effort {efforts[motion.joint]:.0f}% on contact")
-                if motion.joint != "gripper":   # a guarded stop holds; the gripper keeps squeezing
-                    self._hold(motion.joint, positions[motion.joint])
-            elif now - t0 >= trajectory.duration and \
-                    abs(positions[motion.joint] - motion.target) <= TOLERANCE[motion.joint]:
+            joint = motion.joint
+            trajectory, t0 = self._trajectories[joint]
+            effort = self.effort(joint) if motion.contact_effort is not None else 0.0
+            if motion.contact_effort is not None and abs(effort) >= motion.contact_effort:
+                motion.finish(MotionState.CONTACT, f"effort {effort:.0f}% on contact")
+                if joint != "gripper":   # a guarded stop holds; the gripper keeps squeezing
+                    self._hold(joint, self.position(joint))
+            elif now - t0 >= trajectory.duration and abs(self.position(joint) - motion.target) <= TOLERANCE[joint]:
                 motion.finish(MotionState.DONE)
 
     def _hold(self, joint: str, position: float) -> None:
