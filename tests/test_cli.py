@@ -72,3 +72,26 @@ def test_behaviours_lists_every_type(capsys):
     assert {"Wait", "Sequence", "Selector", "Parallel", "Retry", "EternalGuard"} <= set(rows)
     assert main(["behaviours"]) == 0
     assert "Wait" in capsys.readouterr().out
+
+
+def test_progress_reports_in_plain_lines_when_output_is_a_log(monkeypatch):
+    """Rich draws nothing into a file; a collection logged to one still says how far it is."""
+    import io
+
+    from rich.console import Console
+
+    import ivfp_bt.cli.progress as progress
+
+    log = io.StringIO()
+    bar = progress.progress_bar(Console(file=log, force_terminal=False, width=200))
+    with bar:
+        task = bar.add_task("collect demos", total=4, info="")
+        monkeypatch.setattr(progress, "LOG_EVERY_S", 1e9)
+        bar.update(task, advance=1, info="bin 0")       # too soon for a line
+        monkeypatch.setattr(progress, "LOG_EVERY_S", 0.0)
+        bar.update(task, advance=1, info="bin 1")
+        bar.update(task, advance=2, info="bin 2")
+        bar.update(task, advance=0, info="bin 2")       # done is said once
+    lines = [line for line in log.getvalue().splitlines() if line.startswith("collect demos:")]
+    assert [line.split(" (")[0] for line in lines] == ["collect demos: 2/4 bin 1", "collect demos: 4/4 bin 2"]
+    assert "eta" in lines[0] and "eta" not in lines[1]

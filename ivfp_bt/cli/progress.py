@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+import time
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
+
+LOG_EVERY_S = 30.0
 
 
-def progress_bar() -> Progress:
+class LoggedProgress(Progress):
+    """A rich progress bar that also reports into logs. Rich draws nothing while its output is
+    not a terminal (a log file, CI, ``nohup``), so hour-long collections would look hung: there
+    each task prints a plain line every LOG_EVERY_S seconds and when it completes."""
+
+    def __init__(self, *columns: Any, **kwargs: Any):
+        super().__init__(*columns, **kwargs)
+        self._logged: dict[TaskID, float] = {}
+
+    def update(self, task_id: TaskID, **kwargs: Any) -> None:
+        super().update(task_id, **kwargs)
+        if self.console.is_terminal:
+            return
+        task = self._tasks[task_id]
+        now = time.monotonic()
+        finished = task.total is not None and task.completed >= task.total
+        if now - self._logged.get(task_id, task.start_time or now) < LOG_EVERY_S and not finished:
+            return
+        if finished and self._logged.get(task_id) == float("inf"):
+            return
+        self._logged[task_id] = float("inf") if finished else now
+        total = f"/{task.total:g}" if task.total is not None else ""
+        remaining = task.time_remaining
+        eta = f", eta {remaining:.0f} s" if remaining is not None and not finished else ""
+        info = task.fields.get("info", "")
+        self.console.print(f"{task.description}: {task.completed:g}{total} {info} "
+                           f"({task.elapsed or 0:.0f} s{eta})", highlight=False, soft_wrap=True)
+
+
+def progress_bar(console: Console | None = None) -> Progress:
     """A bar with a free ``info`` field for the running figure (loss, success rate...)."""
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
-                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+    return LoggedProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TextColumn("{task.fields[info]}"), TimeElapsedColumn(), TextColumn("eta"),
+                          TimeRemainingColumn(), console=console)
