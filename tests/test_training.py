@@ -172,6 +172,24 @@ def test_logged_shortlists_are_read_back_with_the_drawn_grasp_first(tmp_path):
         grasp_examples([tmp_path / "drawn", tmp_path / "sampled"], config, rl_reward)
 
 
+def test_unlabelled_probes_are_scored_against_the_truth(tmp_path):
+    """RL's grasps carry no label; a classifier is scored on them against the simulator's truth."""
+    from ivfp_bt.sidecar.store import Attempt, RunStore
+    from ivfp_bt.training.probe_classifier import video_examples
+    probe = {"probe_video": np.zeros((8, 40, 40, 3), np.uint8), "probe_times": np.arange(8) / 4.0}
+    labelled_wrong = {"label": "success", "outcome": "fail_not_picked", "probe_duration": 2.0}
+    rl_refused = {"reward": -1.0, "foreseen_outcome": "success", "probe_duration": 2.0}
+    rl_no_truth = {"reward": 1.0, "probe_duration": 2.0}
+    with RunStore(tmp_path / "bin_00000") as store:
+        for record in (labelled_wrong, rl_refused, rl_no_truth):
+            store.write(Attempt(0.0, 1.0, record, probe))
+    config = classifier_config(frames=4, image_size=32, hidden_size=32, layers=1, heads=2)
+    labelled = video_examples([tmp_path / "bin_00000"], config)
+    assert labelled.targets.tolist() == [0] and labelled.truth.tolist() == [False]   # trained on the label
+    truth = video_examples([tmp_path / "bin_00000"], config, labelled=False)
+    assert truth.targets.tolist() == [1, 0] and truth.truth.tolist() == [False, True]
+
+
 def test_rl_monitoring_counts_a_refused_grasp_as_what_it_would_have_been(tmp_path):
     from ivfp_bt.sidecar.store import Attempt, RunStore
     from ivfp_bt.training.reinforce import _iteration_stats

@@ -38,11 +38,14 @@ class VideoExamples:
 
 
 def video_examples(run_dirs: list[Path], config: VideoMAEConfig, probe_s: float | None = None,
-                   passive: bool = False, report: Callable[[int, int], None] = lambda done, total: None) -> VideoExamples:
-    """Every labelled probe (active, or ``passive`` ones) as classifier input."""
+                   passive: bool = False, report: Callable[[int, int], None] = lambda done, total: None,
+                   labelled: bool = True) -> VideoExamples:
+    """Every labelled probe (active, or ``passive`` ones) as classifier input. With ``labelled``
+    False, every probe whose true outcome was logged instead, targets from that truth: the
+    grasps RL collected, which nobody labelled, to score a classifier on the policy's grasps."""
     def labelled_probe(record: dict) -> bool | None:
-        return True if record.get("label") is not None and "probe_duration" in record and \
-            bool(record.get("probe_passive")) == passive else None
+        known = record.get("label") is not None if labelled else _truth(record) is not None
+        return True if known and "probe_duration" in record and bool(record.get("probe_passive")) == passive else None
 
     with chosen_attempts(run_dirs, labelled_probe) as chosen:
         n, t, s = len(chosen), config.num_frames, config.image_size
@@ -55,11 +58,16 @@ def video_examples(run_dirs: list[Path], config: VideoMAEConfig, probe_s: float 
                 times = arrays["probe_times"] - arrays["probe_times"][0]
                 video = video[: max(1, int(np.searchsorted(times, probe_s + 1e-6, side="right")))]
             videos[i] = video_tensor(video, config).half()
-            targets[i] = label_index(record["label"], config)
-            truth[i] = (record.get("foreseen_outcome") or record.get("outcome") or record["label"]) == "success"
+            targets[i] = label_index(record["label"] if labelled else _truth(record), config)
+            truth[i] = (_truth(record) or record["label"]) == "success"
             report(i + 1, n)
         runs = [str(store.dir) for store, _, _, _ in chosen]
     return VideoExamples(videos, targets, truth, runs)
+
+
+def _truth(record: dict) -> str | None:
+    """The simulator's outcome: foreseen when the grasp was let go, else after extraction."""
+    return record.get("foreseen_outcome") or record.get("outcome")
 
 
 def balanced(index: np.ndarray, targets: torch.Tensor) -> Callable[[np.random.Generator], np.ndarray]:
