@@ -7,6 +7,9 @@ would not (for RL, a reward's worth; for IL+VitL, what verification keeps and re
 
     python bench/classifier_on_policy.py runs/rl/data                       # models/ivfp_classifier
     python bench/classifier_on_policy.py runs/rl/data --classifier models/ivfp_classifier runs/models/clf
+    python bench/classifier_on_policy.py runs/rl/data --sheet docs/tables/passed_probes.png
+
+--sheet draws frames of probes the (first) classifier passed: some that failed, some that held.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def main() -> None:
     parser.add_argument("data", nargs="+", type=Path, help="run directories, or directories holding them")
     parser.add_argument("--classifier", nargs="+", type=Path, default=[REPO / "models" / "ivfp_classifier"])
     parser.add_argument("--probe-s", type=float, default=2.0, help="seconds of probe the classifier sees")
+    parser.add_argument("--sheet", type=Path, help="PNG of probes the first classifier passed, failed and held")
     args = parser.parse_args()
     torch.set_num_threads(2)
     from ivfp_bt.models.checkpoints import load_classifier
@@ -46,6 +50,32 @@ def main() -> None:
               f"accuracy {100 * scores['accuracy']:.1f}%, precision {100 * scores['precision']:.1f}%, "
               f"recall {100 * scores['recall']:.1f}%; passes {100 * passed[holds].float().mean():.0f}% of "
               f"grasps that hold and {100 * passed[~holds].float().mean():.0f}% of those that do not", flush=True)
+        if args.sheet and path == args.classifier[0]:
+            contact_sheet(examples.videos, passed & ~holds, passed & holds, args.sheet)
+            print(f"wrote {args.sheet}")
+
+
+def contact_sheet(videos: torch.Tensor, failed: torch.Tensor, held: torch.Tensor, out: Path,
+                  rows: tuple[int, int] = (4, 2)) -> None:
+    """Rows of probe frames as the classifier saw them: passed probes that failed, then some that held."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from ivfp_bt.models.normalise import MEAN, STD
+    chosen = [(int(i), "passed, failed") for i in failed.nonzero()[:rows[0], 0]] + \
+             [(int(i), "passed, held") for i in held.nonzero()[:rows[1], 0]]
+    frames = videos.shape[1]
+    fig, axes = plt.subplots(len(chosen), frames, figsize=(1.3 * frames, 1.4 * len(chosen)), squeeze=False)
+    for row, (index, title) in enumerate(chosen):
+        images = (videos[index].float() * STD[:, None, None] + MEAN[:, None, None]).clamp(0, 1)
+        for col in range(frames):
+            axes[row, col].imshow(images[col].permute(1, 2, 0).numpy())
+            axes[row, col].axis("off")
+        axes[row, 0].set_title(title, fontsize=8, loc="left")
+    fig.suptitle("Probe frames (first to last) of grasps the classifier passed", fontsize=9)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=90)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from ivfp_bt.tree.load import load_tree
 from tests.conftest import REPO
 
 STRATEGIES = ["pick_centroid", "pick_random", "pick_il", "pick_vitl", "collect_rl", "collect_demos", "collect_clips",
-              "pick_vitl_anticipate", "pick_vitl_replan"]
+              "collect_policy", "pick_vitl_anticipate", "pick_vitl_replan"]
 
 
 @pytest.mark.parametrize("name", STRATEGIES)
@@ -40,6 +40,19 @@ def test_centroid_picks_end_to_end_and_every_attempt_is_logged(tmp_path):
     assert first["grasp"]["probability"] == 1.0 and len(first["grasp"]["point"]) == 3
     nodes = {node for _, _, node, _ in store.transitions(1)}
     assert "pick or give up/pick/ExecuteGrasp" in nodes
+
+
+def test_policy_collection_logs_the_policys_own_grasps_labelled(tmp_path):
+    """collect_policy.yaml: a grasp drawn from the policy, its probe video and a label, let go."""
+    summary = run(REPO / "trees" / "collect_policy.yaml", tmp_path / "run", picks=2, seed=1002)
+    assert summary.stopped == "done"
+    store = RunStore(tmp_path / "run")
+    records = [store.record(i) for i in store.ids()]
+    probed = [r for r in records if "label" in r]
+    assert probed and all(r["strategy"] == "policy" and 0 < r["grasp"]["probability"] < 1 for r in records)
+    assert all(r["label"] in ("success", "fail_not_picked", "fail_multipick", "fail_wrong_item") for r in probed)
+    assert all("Extract_s" not in r for r in records)                    # let go, never extracted
+    assert store.arrays(store.ids()[records.index(probed[0])])["probe_video"].shape[1:] == (224, 224, 3)
 
 
 VITL_SHAPE = """
