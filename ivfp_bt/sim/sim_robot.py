@@ -188,8 +188,7 @@ class SimRobot:
         for motion in motions:
             joint = motion.joint
             trajectory, t0 = self._trajectories[joint]
-            effort = self.effort(joint) if motion.contact_effort is not None else 0.0
-            if motion.contact_effort is not None and abs(effort) >= motion.contact_effort:
+            if motion.contact_effort is not None and abs(effort := self.effort(joint)) >= motion.contact_effort:
                 motion.finish(MotionState.CONTACT, f"effort {effort:.0f}% on contact")
                 if joint != "gripper":   # a guarded stop holds; the gripper keeps squeezing
                     self._hold(joint, self.position(joint))
