@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -87,13 +88,29 @@ def test_missing_robot_is_a_user_error(write, monkeypatch):
     assert str(summary.fault_error).startswith("no Stretch found: HELLO_FLEET_PATH")
 
 
+def _wait_for_handlers(pid: int, timeout_s: float = 30.0) -> None:
+    """Until the run has installed its signal handlers (it catches SIGTERM, which Python alone
+    does not): a fixed sleep sent the signal during imports on a busy machine."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():   # not Linux: start-up takes about a second
+        time.sleep(1.5)
+        return
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        caught = int(next(line for line in status.read_text().splitlines() if line.startswith("SigCgt:")).split()[1], 16)
+        if caught & (1 << (signal.SIGTERM - 1)):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the run did not install its signal handlers within {timeout_s} s")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_on_the_command_line_exits_cleanly_with_a_summary(sig):
     process = subprocess.Popen(
         [sys.executable, "-m", "ivfp_bt", "run", str(TUTORIALS / "05_parallel_guard.yaml"), "--picks", "100"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    time.sleep(1.5)  # python start-up and imports
+    _wait_for_handlers(process.pid)
     process.send_signal(sig)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 130, err
