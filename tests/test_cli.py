@@ -95,3 +95,14 @@ def test_progress_reports_in_plain_lines_when_output_is_a_log(monkeypatch):
     lines = [line for line in log.getvalue().splitlines() if line.startswith("collect demos:")]
     assert [line.split(" (")[0] for line in lines] == ["collect demos: 2/4 bin 1", "collect demos: 4/4 bin 2"]
     assert "eta" in lines[0] and "eta" not in lines[1]
+
+
+def test_ctrl_c_before_a_command_takes_over_is_one_line(monkeypatch, capsys):
+    """Ctrl-C while a tree loads, before the executive handles it: no traceback, exit 130."""
+    import ivfp_bt.cli.validate_cmd as validate_cmd
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(validate_cmd, "handle", interrupted)
+    assert main(["validate", "any.yaml"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"

@@ -30,9 +30,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    logging.getLogger("OpenGL").setLevel(logging.WARNING)   # PyOpenGL announces optional modules at INFO
+    try:
+        args = build_parser().parse_args(argv)
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+        logging.getLogger("OpenGL").setLevel(logging.WARNING)   # PyOpenGL announces optional modules at INFO
+        return _handle(args)
+    except KeyboardInterrupt:   # Ctrl-C before a command took over stopping (start-up, loading): nothing moved
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _handle(args: argparse.Namespace) -> int:
     try:
         return args.handler(args)
     except TreeFileError as error:
