@@ -35,21 +35,21 @@ def main() -> None:
     from ivfp_bt.models.checkpoints import load_classifier
     from ivfp_bt.models.ivfp_classifier import success_probability
     from ivfp_bt.sidecar.dataset import find_runs
-    from ivfp_bt.training.probe_classifier import score_classifier, video_examples
+    from ivfp_bt.training.probe_classifier import video_examples
 
     runs = find_runs(args.data)
     for path in args.classifier:
         model = load_classifier(path).float()
         examples = video_examples(runs, model.config, args.probe_s, labelled=False)
-        scores = score_classifier(model, examples)
         with torch.inference_mode():
             passed = torch.cat([success_probability(model(pixel_values=examples.videos[i:i + 32].float()).logits) >= 0.5
                                 for i in range(0, len(examples), 32)])
         holds = examples.truth
-        print(f"{path}: {scores['examples']} probes ({scores['successes']} would hold): "
-              f"accuracy {100 * scores['accuracy']:.1f}%, precision {100 * scores['precision']:.1f}%, "
-              f"recall {100 * scores['recall']:.1f}%; passes {100 * passed[holds].float().mean():.0f}% of "
-              f"grasps that hold and {100 * passed[~holds].float().mean():.0f}% of those that do not", flush=True)
+        right = float((passed == holds).float().mean())
+        precision = float(holds[passed].float().mean()) if passed.any() else 0.0
+        print(f"{path}: {len(examples)} probes ({int(holds.sum())} would hold): accuracy {100 * right:.1f}%, "
+              f"precision {100 * precision:.1f}%; passes {100 * passed[holds].float().mean():.1f}% of grasps "
+              f"that hold (recall) and {100 * passed[~holds].float().mean():.1f}% of those that do not", flush=True)
         if args.sheet and path == args.classifier[0]:
             contact_sheet(examples.videos, passed & ~holds, passed & holds, args.sheet)
             print(f"wrote {args.sheet}")

@@ -20,19 +20,20 @@ class LoggedProgress(Progress):
     def __init__(self, *columns: Any, **kwargs: Any):
         super().__init__(*columns, **kwargs)
         self._logged: dict[TaskID, float] = {}
+        self._finished: set[TaskID] = set()
 
     def update(self, task_id: TaskID, **kwargs: Any) -> None:
         super().update(task_id, **kwargs)
-        if self.console.is_terminal:
+        if self.console.is_terminal or task_id in self._finished:
             return
         task = self._tasks[task_id]
         now = time.monotonic()
         finished = task.total is not None and task.completed >= task.total
-        if now - self._logged.get(task_id, task.start_time or now) < LOG_EVERY_S and not finished:
+        if not finished and now - self._logged.get(task_id, task.start_time or now) < LOG_EVERY_S:
             return
-        if finished and self._logged.get(task_id) == float("inf"):
-            return
-        self._logged[task_id] = float("inf") if finished else now
+        self._logged[task_id] = now
+        if finished:
+            self._finished.add(task_id)
         total = f"/{task.total:g}" if task.total is not None else ""
         remaining = task.time_remaining
         eta = f", eta {remaining:.0f} s" if remaining is not None and not finished else ""
