@@ -76,9 +76,10 @@ def table_two(args: argparse.Namespace) -> dict:
         # the blind demonstrator (foresight 0), as the saved figures were measured: robot time is the same
         specs = bin_specs(str(REPO / "trees" / tree), args.out / "table2" / tree.removesuffix(".yaml"), args.collect,
                           12, 3000, "seen", {"foresight": "0"} if tree == "collect_demos.yaml" else {}, args.scene)
-        interventions, outcomes = [0], {}
+        interventions, outcomes, shown = [0], {}, _bins_done(name, len(specs))
 
-        def done(result, spec, interventions=interventions, outcomes=outcomes):
+        def done(result, spec, interventions=interventions, outcomes=outcomes, shown=shown):
+            shown(result, spec)
             for pick in (result.pick_log if result else []):
                 interventions[0] += bool(pick.get("intervention"))
                 outcomes[pick.get("outcome")] = outcomes.get(pick.get("outcome"), 0) + 1
@@ -92,12 +93,24 @@ def table_two(args: argparse.Namespace) -> dict:
     return {"scene": args.scene, "rows": rows}
 
 
+def _bins_done(label: str, total: int):
+    """A `collect` callback printing each bin as it is finished (or found already collected)."""
+    count, started = [0], time.monotonic()
+
+    def done(result, spec) -> None:
+        count[0] += 1
+        print(f"  {label}: bin {count[0]}/{total} {'done' if result else 'already collected'} "
+              f"({time.monotonic() - started:.0f} s)", flush=True)
+    return done
+
+
 def table_three(args: argparse.Namespace) -> dict:
     from ivfp_bt.training.collect import bin_specs, collect
     from ivfp_bt.training.pipeline import make_classifier
     passive = args.out / "table3" / "demos_passive"
-    collect(bin_specs(str(REPO / "trees" / "collect_demos.yaml"), passive, args.passive_demos, 12, 0, "seen",
-                      {"passive": "true", "foresight": "0"}, args.scene), args.workers)
+    specs = bin_specs(str(REPO / "trees" / "collect_demos.yaml"), passive, args.passive_demos, 12, 0, "seen",
+                      {"passive": "true", "foresight": "0"}, args.scene)
+    collect(specs, args.workers, _bins_done("passive probes", len(specs)))
     rows = []
     for name, data, probe_s, is_passive in [("passive", passive, None, True), ("0.5 s", args.demos, 0.5, False),
                                              ("1.0 s", args.demos, 1.0, False), ("1.5 s", args.demos, 1.5, False),
