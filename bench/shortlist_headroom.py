@@ -4,10 +4,18 @@ draws among them), each played forward in a copy of the physics.
 
     python bench/shortlist_headroom.py                        # models/grasp_policy, 40 bins, K = 4
     python bench/shortlist_headroom.py --policy runs/rl/iter_020 --bins 10
+    python bench/shortlist_headroom.py --k 5 --choose ranked spaced:12 sampled   # other candidate sets
 
 Prints how often the first grasp would succeed, how often some grasp of the first n would (for
-n = K: what a perfect reordering of the K could reach), and the success by rank. Simulation
-only: the outcomes are the simulator's, as `bench/work_cell_ceiling.py` foresees its ideas.
+n = K: what a perfect reordering of the K could reach, or verification in the loop with a
+perfect classifier on an undisturbed bin), and the success by rank. Simulation only: the
+outcomes are the simulator's, as `bench/work_cell_ceiling.py` foresees its ideas.
+
+`--choose` compares ways of choosing the K (each grasp is played forward once per pick):
+ranked, as ProposeGrasps ranks them (per width, pixels 6 input px apart); spaced:N, the most
+probable (width, pixel) pairs over the three best widths with pixels more than N input px apart
+whatever their widths; sampled, 32 draws from π, the K most probable distinct ones first (as the
+IVFP paper samples its verification-in-the-loop candidates).
 """
 
 from __future__ import annotations
@@ -17,16 +25,17 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import torch
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-def foreseen_outcomes(seed: int, policy, k: int, scene: str | None, objects: str) -> list[str]:
-    """The outcome of each of the policy's k best grasps on the first pick of bin ``seed``."""
-    from ivfp_bt.pick.candidates import target_top
+def foreseen_outcomes(seed: int, policy, k: int, scene: str | None, objects: str,
+                      choices: list[str]) -> dict[str, list[str]]:
+    """For each way of choosing, the outcome of each of its k grasps on the first pick of bin ``seed``."""
+    from ivfp_bt.pick.candidates import candidate_at, target_top
     from ivfp_bt.pick.motion_plan import grasp_tool_point
-    from ivfp_bt.pick.policy_candidates import policy_candidates
     from ivfp_bt.robot.limits import CommandRefused
     from ivfp_bt.sim import open_sim_robot
 
@@ -34,18 +43,63 @@ def foreseen_outcomes(seed: int, policy, k: int, scene: str | None, objects: str
     try:
         robot.work_cell.next_pick(np.random.default_rng(seed))
         frame = robot.head_frame()
-        top = target_top(frame)
-        outcomes = []
-        for grasp in policy_candidates(policy, frame, k):
-            try:    # the tool point ExecuteGrasp would use with its defaults
-                judged = robot.work_cell.foresee_grasp(grasp_tool_point(np.array(grasp.point), top=top), grasp.width)
-            except CommandRefused:
-                outcomes.append("refused")
-                continue
-            outcomes.append("stall" if judged is None else judged.outcome.value)
-        return outcomes
+        top, seen = target_top(frame), {}
+
+        def outcome(grasp: tuple[float, int, int]) -> str:
+            if grasp not in seen:    # a grasp two ways choose is played forward once
+                candidate = candidate_at(frame, grasp[1], grasp[2], 1.0, width=grasp[0])
+                try:    # the tool point ExecuteGrasp would use with its defaults
+                    judged = robot.work_cell.foresee_grasp(grasp_tool_point(np.array(candidate.point), top=top),
+                                                           candidate.width)
+                    seen[grasp] = "stall" if judged is None else judged.outcome.value
+                except CommandRefused:
+                    seen[grasp] = "refused"
+            return seen[grasp]
+        return {choice: [outcome(g) for g in chosen_grasps(choice, policy, frame, k)] for choice in choices}
     finally:
         robot.close()
+
+
+def chosen_grasps(choice: str, policy, frame, k: int) -> list[tuple[float, int, int]]:
+    """(width, u, v) of the k grasps a way of choosing picks, most probable first."""
+    from ivfp_bt.models.policy_io import propose
+    from ivfp_bt.pick.candidates import target_pixels
+
+    rows, cols = target_pixels(frame)
+    mask = np.zeros(frame.depth.shape, dtype=bool)
+    mask[rows, cols] = True
+    if choice == "ranked":
+        return [(g.width, g.u, g.v) for g in propose(policy, frame.color, mask, k)]
+    if choice == "sampled":
+        drawn = sorted(propose(policy, frame.color, mask, 32, np.random.default_rng(0)), key=lambda g: -g.log_prob)
+        return list(dict.fromkeys((g.width, g.u, g.v) for g in drawn))[:k]
+    return _spaced(policy, frame.color, mask, k, int(choice.removeprefix("spaced:")))
+
+
+@torch.inference_mode()
+def _spaced(policy, color: np.ndarray, mask: np.ndarray, k: int, spacing: int) -> list[tuple[float, int, int]]:
+    """The most probable (width, pixel) pairs over the three best widths, pixels more than
+    ``spacing`` input px apart (Chebyshev) whatever their widths: non-maximum suppression."""
+    from torch.nn import functional as F
+
+    from ivfp_bt.models.grasp_policy import log_policy
+    from ivfp_bt.models.policy_io import _nearest_in_mask, policy_input
+
+    x, input_mask, box = policy_input(color, mask, policy.config.image_size)
+    q_width, grids = policy.encode(x[None])
+    log_width = F.log_softmax(q_width[0], dim=0)
+    widths = torch.argsort(log_width, descending=True)[:3].tolist()
+    joint = torch.stack([log_width[w] + log_policy(q_width, policy.grasp_values(grids, torch.tensor([w])),
+                                                    input_mask[None])[1][0] for w in widths]).flatten()
+    size, chosen = policy.config.image_size, []
+    for index in torch.argsort(joint, descending=True).tolist():
+        if len(chosen) == k or not torch.isfinite(joint[index]):
+            break
+        w, rest = divmod(index, size * size)
+        v, u = divmod(rest, size)
+        if all(max(abs(v - cv), abs(u - cu)) > spacing for _, cu, cv in chosen):
+            chosen.append((w, u, v))
+    return [(policy.config.widths[widths[w]], *_nearest_in_mask(mask, *box.to_image(u, v))) for w, u, v in chosen]
 
 
 def main() -> int:
@@ -56,20 +110,30 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1000, help="first bin's seed (Table I's bins from 1000)")
     parser.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
     parser.add_argument("--objects", choices=("seen", "unseen"), default="seen")
+    parser.add_argument("--choose", nargs="+", default=["ranked"], type=_choice,
+                        help="ways of choosing the K: ranked, spaced:N (input px), sampled")
     args = parser.parse_args()
     from ivfp_bt.models.checkpoints import load_policy
     policy = load_policy(Path(args.policy)).eval()
-    picks = []
+    picks: dict[str, list[list[str]]] = {choice: [] for choice in args.choose}
     for seed in range(args.seed, args.seed + args.bins):
-        picks.append(foreseen_outcomes(seed, policy, args.k, args.scene, args.objects))
-        print(f"  bin {seed}: {' '.join(picks[-1])}", flush=True)
-    won = np.array([[o == "success" for o in outcomes] + [False] * (args.k - len(outcomes)) for outcomes in picks])
-    print(f"{args.policy}, {len(picks)} first picks, K = {args.k}:")
-    print(f"  the first grasp succeeds   {100 * won[:, 0].mean():5.1f}%")
-    print("  some grasp of the first n would, n = 1.." + str(args.k) + ": "
-          + "  ".join(f"{100 * won[:, :n].any(axis=1).mean():.0f}%" for n in range(1, args.k + 1)))
-    print("  success by rank: " + "  ".join(f"{100 * p:.0f}%" for p in won.mean(axis=0)))
+        for choice, outcomes in foreseen_outcomes(seed, policy, args.k, args.scene, args.objects, args.choose).items():
+            picks[choice].append(outcomes)
+            print(f"  bin {seed} {choice}: {' '.join(outcomes)}", flush=True)
+    print(f"{args.policy}, {args.bins} first picks, K = {args.k}:")
+    for choice, outcomes in picks.items():
+        won = np.array([[o == "success" for o in pick] + [False] * (args.k - len(pick)) for pick in outcomes])
+        print(f"  {choice}: the first grasp succeeds {100 * won[:, 0].mean():.1f}%; some grasp of the first n "
+              f"would, n = 1..{args.k}: " + "  ".join(f"{100 * won[:, :n].any(axis=1).mean():.0f}%"
+                                                       for n in range(1, args.k + 1)))
+        print(f"  {choice}: success by rank: " + "  ".join(f"{100 * p:.0f}%" for p in won.mean(axis=0)))
     return 0
+
+
+def _choice(text: str) -> str:
+    if text in ("ranked", "sampled") or (text.startswith("spaced:") and text[7:].isdigit()):
+        return text
+    raise argparse.ArgumentTypeError(f"{text!r}: expected ranked, sampled or spaced:N")
 
 
 if __name__ == "__main__":
