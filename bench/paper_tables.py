@@ -105,6 +105,7 @@ def _bins_done(label: str, total: int):
 
 
 def table_three(args: argparse.Namespace) -> dict:
+    from ivfp_bt.cli.progress import progress_bar, tracker
     from ivfp_bt.training.collect import bin_specs, collect
     from ivfp_bt.training.pipeline import make_classifier
     passive = args.out / "table3" / "demos_passive"
@@ -116,8 +117,10 @@ def table_three(args: argparse.Namespace) -> dict:
                                              ("1.0 s", args.demos, 1.0, False), ("1.5 s", args.demos, 1.5, False),
                                              ("2.0 s", args.demos, 2.0, False)]:
         started = time.monotonic()
-        metrics = make_classifier([data], [args.unseen], args.out / "table3" / name.replace(" ", ""), args.epochs, 16,
-                                  3e-4, 0, "bench/paper_tables.py --tables 3", probe_s=probe_s, passive=is_passive)
+        with progress_bar() as progress:
+            metrics = make_classifier([data], [args.unseen], args.out / "table3" / name.replace(" ", ""), args.epochs,
+                                      16, 3e-4, 0, "bench/paper_tables.py --tables 3", tracker(progress),
+                                      probe_s=probe_s, passive=is_passive)
         rows.append({"probe": name, **metrics})
         print(f"  {name}: {metrics} ({time.monotonic() - started:.0f} s)", flush=True)
     return {"scene": args.scene, "rows": rows, "epochs": args.epochs}

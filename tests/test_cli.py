@@ -97,6 +97,28 @@ def test_progress_reports_in_plain_lines_when_output_is_a_log(monkeypatch):
     assert "eta" in lines[0] and "eta" not in lines[1]
 
 
+def test_a_tracked_training_reports_its_figures_one_bar_per_task(monkeypatch):
+    """The pipeline's `track` (train, bench/paper_tables.py): each description is one task,
+    reported with its figures; that is what a log of an unattended training shows."""
+    import io
+
+    from rich.console import Console
+
+    import ivfp_bt.cli.progress as progress
+
+    log = io.StringIO()
+    monkeypatch.setattr(progress, "LOG_EVERY_S", 0.0)
+    with progress.progress_bar(Console(file=log, force_terminal=False, width=200)) as bar:
+        track = progress.tracker(bar)
+        epochs, reading = track("classifier"), track("read probes")
+        reading(10, 10, {})
+        epochs(1, 2, {"loss": 0.6931, "epoch": 1})
+        epochs(2, 2, {"loss": 0.41234, "epoch": 2})
+        assert len(bar.tasks) == 2
+    lines = [line.split(" (")[0] for line in log.getvalue().splitlines() if line.startswith(("read probes:", "classifier:"))]
+    assert lines == ["read probes: 10/10 ", "classifier: 1/2 loss 0.693  epoch 1", "classifier: 2/2 loss 0.412  epoch 2"]
+
+
 def test_ctrl_c_before_a_command_takes_over_is_one_line(monkeypatch, capsys):
     """Ctrl-C while a tree loads, before the executive handles it: no traceback, exit 130."""
     import ivfp_bt.cli.validate_cmd as validate_cmd

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn,
@@ -47,3 +47,17 @@ def progress_bar(console: Console | None = None) -> Progress:
     return LoggedProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TextColumn("{task.fields[info]}"), TimeElapsedColumn(), TextColumn("eta"),
                           TimeRemainingColumn(), console=console)
+
+
+def tracker(progress: Progress) -> Callable[[str], Callable[[int, int, dict], None]]:
+    """The training pipeline's ``track``: one bar per description, its info the reported figures."""
+    tasks: dict[str, TaskID] = {}
+
+    def track(description: str) -> Callable[[int, int, dict], None]:
+        def report(done: int, total: int, info: dict) -> None:
+            if description not in tasks:
+                tasks[description] = progress.add_task(description, total=total, info="")
+            text = "  ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in info.items())
+            progress.update(tasks[description], completed=done, total=total, info=text)
+        return report
+    return track

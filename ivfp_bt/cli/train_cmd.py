@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from ivfp_bt.cli.progress import progress_bar
+from ivfp_bt.cli.progress import progress_bar, tracker
 from ivfp_bt.errors import UserError
 
 
@@ -114,7 +114,7 @@ def handle(args: argparse.Namespace) -> int:
     torch.set_num_threads(os.cpu_count() or 1)
     command = "ivfp-bt " + " ".join(sys.argv[1:])
     with progress_bar() as progress:
-        track = _tracker(progress)
+        track = tracker(progress)
         if args.stage == "policy":
             from ivfp_bt.training.pipeline import make_policy
             result = make_policy(args.data, args.out, args.epochs, args.batch, args.lr, args.seed, command, track,
@@ -166,19 +166,6 @@ def _anticipation(args: argparse.Namespace, command: str, track):
     plan = AnticipationPlan(args.preset, modalities, tuple(args.ahead), args.period, args.epochs, args.batch, args.lr,
                             args.seed, args.teacher)
     return make_anticipation(args.data, args.out, plan, command, track)
-
-
-def _tracker(progress):
-    tasks: dict[str, int] = {}
-
-    def track(description: str):
-        def report(done: int, total: int, info: dict) -> None:
-            if description not in tasks:
-                tasks[description] = progress.add_task(description, total=total, info="")
-            text = "  ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in info.items())
-            progress.update(tasks[description], completed=done, total=total, info=text)
-        return report
-    return track
 
 
 def _summary(result: dict) -> str:
