@@ -123,7 +123,8 @@ def table_three(args: argparse.Namespace) -> dict:
                                       probe_s=probe_s, passive=is_passive)
         rows.append({"probe": name, **metrics})
         print(f"  {name}: {metrics} ({time.monotonic() - started:.0f} s)", flush=True)
-    return {"scene": args.scene, "rows": rows, "epochs": args.epochs}
+    return {"scene": args.scene, "rows": rows, "epochs": args.epochs, "demos": str(args.demos),
+            "unseen": str(args.unseen)}
 
 
 def main() -> int:

@@ -83,11 +83,16 @@ def table_two_md(t: dict) -> str:
 
 
 def table_three_md(t: dict) -> str:
-    lines = [f"## Table III: what the probe adds\n\nScene `{scene_of(t)}`. One classifier per row, trained ({t['epochs']} epochs; the "
-             "shipped one had 25 and the foresight demos too) on the labelled probes of the blind demonstrator's "
-             "seen demos (data/demos_seen) cut to their first seconds, or on passive probes (the gripper "
+    sizes = {r["probe"]: (r.get("held_out", {}).get("examples", 0), r.get("unseen", {}).get("examples", 0))
+             for r in t["rows"]}
+    active = next((n for probe, n in sizes.items() if probe != "passive"), (0, 0))
+    lines = [f"## Table III: what the probe adds\n\nScene `{scene_of(t)}`. One classifier per row, trained from "
+             f"scratch ({t['epochs']} epochs) on the labelled probes of the blind demonstrator's seen demos "
+             f"({t.get('demos', 'data/demos_seen')}) cut to their first seconds, or on passive probes (the gripper "
              "closed, held still, filmed as long; collected separately, seen items only). Scored against the "
-             "simulator's truth, SUCCESS positive: held-out seen bins, and the unseen-item demos.\n",
+             f"simulator's truth, SUCCESS positive: on held-out seen bins ({active[0]} active probes, "
+             f"{sizes.get('passive', (0, 0))[0]} passive) and on the unseen-item demos "
+             f"({t.get('unseen', 'data/demos_unseen')}, {active[1]} probes).\n",
              "| probe | precision seen | recall seen | accuracy seen | precision unseen | recall unseen | "
              "accuracy unseen | paper: accuracy |", "|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in t["rows"]:
