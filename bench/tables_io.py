@@ -83,16 +83,19 @@ def table_two_md(t: dict) -> str:
 
 
 def table_three_md(t: dict) -> str:
-    sizes = {r["probe"]: (r.get("held_out", {}).get("examples", 0), r.get("unseen", {}).get("examples", 0))
-             for r in t["rows"]}
-    active = next((n for probe, n in sizes.items() if probe != "passive"), (0, 0))
+    def held(row: dict) -> str:
+        n, s = row.get("held_out", {}).get("examples", 0), row.get("held_out", {}).get("successes", 0)
+        return f"{n} {'passive' if row['probe'] == 'passive' else 'active'} probes of which {s} held" + (
+            f", so passing every grasp scores {100 * s / n:.0f}%" if n else "")
+    active = next((r for r in t["rows"] if r["probe"] != "passive"), {"probe": "", "unseen": {}})
+    passive = next((r for r in t["rows"] if r["probe"] == "passive"), None)
     lines = [f"## Table III: what the probe adds\n\nScene `{scene_of(t)}`. One classifier per row, trained from "
              f"scratch ({t['epochs']} epochs) on the labelled probes of the blind demonstrator's seen demos "
              f"({t.get('demos', 'data/demos_seen')}) cut to their first seconds, or on passive probes (the gripper "
              "closed, held still, filmed as long; collected separately, seen items only). Scored against the "
-             f"simulator's truth, SUCCESS positive: on held-out seen bins ({active[0]} active probes, "
-             f"{sizes.get('passive', (0, 0))[0]} passive) and on the unseen-item demos "
-             f"({t.get('unseen', 'data/demos_unseen')}, {active[1]} probes).\n",
+             "simulator's truth, SUCCESS positive, on held-out seen bins and on the unseen-item demos "
+             f"({t.get('unseen', 'data/demos_unseen')}, {active['unseen'].get('examples', 0)} probes). Held out: "
+             f"{held(active)}" + (f"; {held(passive)}" if passive else "") + ".\n",
              "| probe | precision seen | recall seen | accuracy seen | precision unseen | recall unseen | "
              "accuracy unseen | paper: accuracy |", "|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in t["rows"]:

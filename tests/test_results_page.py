@@ -58,3 +58,18 @@ def test_table_one_on_bin_v1_is_kept_beneath_a_newer_scenes(docs):
     assert [page.index(title) for title in order] == sorted(page.index(title) for title in order)
     assert "| Centroid | 43.3 (44.8) | 95 |" in page
     assert "### Table I on bin-v1" not in _page(docs, table1=_table_one("bin-v1", 0.433))
+
+
+def test_table_three_says_what_passing_every_grasp_would_score_on_its_held_out_probes(docs):
+    """Small, lopsided held-out sets make a classifier's accuracy mean little on its own."""
+    def row(probe: str, n: int, held: int, unseen: int) -> dict:
+        scores = {"precision": 0.9, "recall": 0.5, "accuracy": 0.64}
+        return {"probe": probe, "held_out": {"examples": n, "successes": held, **scores},
+                "unseen": {"examples": unseen, "successes": unseen // 2, **scores}}
+    three = {"scene": "bin-v2", "epochs": 12, "demos": "data/demos_v2_blind", "unseen": "data/demos_v2_blind_unseen",
+             "rows": [row("passive", 31, 28, 0), row("0.5 s", 53, 39, 105)]}
+    page = _page(docs, table3=three)
+    assert "seen demos (data/demos_v2_blind)" in page and "(data/demos_v2_blind_unseen, 105 probes)" in page
+    assert ("Held out: 53 active probes of which 39 held, so passing every grasp scores 74%; "
+            "31 passive probes of which 28 held, so passing every grasp scores 90%.") in page
+    assert "| passive | 90% | 50% | 64% | – | – | – |" in page
