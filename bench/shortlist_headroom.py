@@ -63,11 +63,9 @@ def foreseen_outcomes(seed: int, policy, k: int, scene: str | None, objects: str
 def chosen_grasps(choice: str, policy, frame, k: int) -> list[tuple[float, int, int]]:
     """(width, u, v) of the k grasps a way of choosing picks, most probable first."""
     from ivfp_bt.models.policy_io import propose
-    from ivfp_bt.pick.candidates import target_pixels
+    from ivfp_bt.pick.candidates import target_depth_mask
 
-    rows, cols = target_pixels(frame)
-    mask = np.zeros(frame.depth.shape, dtype=bool)
-    mask[rows, cols] = True
+    mask = target_depth_mask(frame)
     if choice == "ranked":
         return [(g.width, g.u, g.v) for g in propose(policy, frame.color, mask, k)]
     if choice == "sampled":

@@ -48,6 +48,14 @@ def target_pixels(frame: RGBDFrame) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
+def target_depth_mask(frame: RGBDFrame) -> np.ndarray:
+    """The target pixels with a depth reading as a bool image (where the policy may grasp)."""
+    rows, cols = target_pixels(frame)
+    mask = np.zeros(frame.depth.shape, dtype=bool)
+    mask[rows, cols] = True
+    return mask
+
+
 def surface_point(frame: RGBDFrame, u: int, v: int) -> np.ndarray:
     """Base-frame point at pixel (u, v): the median target depth around it, deprojected."""
     v0, u0 = max(0, v - DEPTH_WINDOW), max(0, u - DEPTH_WINDOW)

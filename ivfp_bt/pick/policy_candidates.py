@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ivfp_bt.pick.candidates import GraspCandidate, NoTarget, candidate_at, target_pixels
+from ivfp_bt.pick.candidates import GraspCandidate, NoTarget, candidate_at, target_depth_mask
 
 
 def policy_candidates(policy, frame, count: int, rng: np.random.Generator | None = None,
@@ -16,9 +16,7 @@ def policy_candidates(policy, frame, count: int, rng: np.random.Generator | None
     probability off-policy learning needs) as its probability and its score."""
     from ivfp_bt.models.policy_io import draw_from_shortlist, propose
 
-    rows, cols = target_pixels(frame)
-    mask = np.zeros(frame.depth.shape, dtype=bool)
-    mask[rows, cols] = True
+    mask = target_depth_mask(frame)
     if shortlist and rng is not None:
         grasps = draw_from_shortlist(propose(policy, frame.color, mask, shortlist), rng, temperature)
     else:
