@@ -115,8 +115,10 @@ def test_a_tracked_training_reports_its_figures_one_bar_per_task(monkeypatch):
         epochs(1, 2, {"loss": 0.6931, "epoch": 1})
         epochs(2, 2, {"loss": 0.41234, "epoch": 2})
         assert len(bar.tasks) == 2
-    lines = [line.split(" (")[0] for line in log.getvalue().splitlines() if line.startswith(("read probes:", "classifier:"))]
-    assert lines == ["read probes: 10/10 ", "classifier: 1/2 loss 0.693  epoch 1", "classifier: 2/2 loss 0.412  epoch 2"]
+    lines = [line.split(" (")[0] for line in log.getvalue().splitlines()
+             if line.startswith(("read probes:", "classifier:"))]
+    assert lines == ["read probes: 10/10 ", "classifier: 1/2 loss 0.693  epoch 1",
+                     "classifier: 2/2 loss 0.412  epoch 2"]
 
 
 def test_ctrl_c_before_a_command_takes_over_is_one_line(monkeypatch, capsys):

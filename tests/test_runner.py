@@ -97,7 +97,8 @@ def _wait_for_handlers(pid: int, timeout_s: float = 30.0) -> None:
         return
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        caught = int(next(line for line in status.read_text().splitlines() if line.startswith("SigCgt:")).split()[1], 16)
+        mask = next(line for line in status.read_text().splitlines() if line.startswith("SigCgt:")).split()[1]
+        caught = int(mask, 16)
         if caught & (1 << (signal.SIGTERM - 1)):
             return
         time.sleep(0.05)
