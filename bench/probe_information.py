@@ -34,16 +34,14 @@ sys.path.insert(0, str(REPO))
 READINGS = ("held", "lift_follow", "pull_follow", "followed")
 
 
-def probe_readings(robot, tool_point: np.ndarray, width: float) -> dict | None:
+def probe_readings(robot, tool_point: np.ndarray, width: float) -> dict:
     """The probe's physics and the extraction's outcome for one grasp, the simulation left as
     it was; outcome "stall" when the grasp does not complete (a finger against a neighbour)."""
     from ivfp_bt.pick.motion_plan import Plan, extract_plan, grasp_plan, probe_plan
     from ivfp_bt.pick.plan_runner import run_to_end
     from ivfp_bt.sim.oracle import held_items, judge
-    from ivfp_bt.sim.work_cell import _restore, _save
 
-    saved = _save(robot)
-    try:
+    with robot.work_cell.rewound():
         if run_to_end(robot, grasp_plan(tool_point, width)).reason:
             return {"outcome": "stall"}
         target = robot.scene.target
@@ -60,8 +58,6 @@ def probe_readings(robot, tool_point: np.ndarray, width: float) -> dict | None:
         outcome = judge(robot, robot.work_cell.in_bin_before).outcome.value
         return {"held": held, "lift_follow": moved[0], "pull_follow": moved[1],
                 "followed": min(moved) if held else 0.0, "outcome": outcome}
-    finally:
-        _restore(robot, saved)
 
 
 def _pads(robot) -> np.ndarray:

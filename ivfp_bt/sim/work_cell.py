@@ -10,6 +10,8 @@ without extracting (as the paper's people did, watching the probe).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import mujoco
@@ -104,31 +106,32 @@ class SimWorkCell:
         self.watch = None
         return moment
 
+    @contextmanager
+    def rewound(self) -> Iterator[None]:
+        """Whatever the robot does inside is undone after: the simulation is left exactly as it was."""
+        saved = _save(self.robot)
+        try:
+            yield
+        finally:
+            _restore(self.robot, saved)
+
     def foresee(self) -> Judgement:
         """The outcome extracting now would have, leaving the simulation exactly as it was."""
-        robot = self.robot
-        saved = _save(robot)
-        try:
-            run_to_end(robot, extract_plan())
-            return judge(robot, self.in_bin_before)
-        finally:
-            _restore(robot, saved)
-
+        with self.rewound():
+            run_to_end(self.robot, extract_plan())
+            return judge(self.robot, self.in_bin_before)
 
     def foresee_grasp(self, tool_point: np.ndarray, width: float) -> Judgement | None:
         """The outcome a whole attempt (grasp, probe, extraction) at ``tool_point`` with pre-grasp
         aperture ``width`` would have, leaving the simulation exactly as it was; None when the
         grasp itself would not complete (a finger stalls against a neighbour)."""
         robot = self.robot
-        saved = _save(robot)
-        try:
+        with self.rewound():
             if run_to_end(robot, grasp_plan(tool_point, width)).reason:
                 return None
             run_to_end(robot, probe_plan())
             run_to_end(robot, extract_plan())
             return judge(robot, self.in_bin_before)
-        finally:
-            _restore(robot, saved)
 
 
 def _save(robot: "SimRobot") -> dict:
