@@ -175,8 +175,19 @@ def main() -> int:
     args = parser.parse_args()
     if args.read:
         rows = [json.loads(line) for line in args.read.read_text().splitlines()]
-        print("\n".join(summary(rows, [tuple(r) for r in args.rates])))
-        return 0
+    else:
+        rows = played_rows(args)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        print(f"wrote {args.out}")
+    if not any("held" in r for r in rows):
+        print("no grasp reached the probe")
+        return 1
+    print("\n".join(summary(rows, [tuple(r) for r in args.rates])))
+    return 0
+
+
+def played_rows(args: argparse.Namespace) -> list[dict]:
     from ivfp_bt.models.checkpoints import load_policy
     policy = load_policy(Path(args.policy)).eval()
     rows: list[dict] = []
@@ -184,15 +195,7 @@ def main() -> int:
         found = bin_rows(seed, policy, args.targets, args.k, args.scene, args.objects)
         rows += found
         print(f"  bin {seed}: " + " ".join(_short(r) for r in found), flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    if not rows:
-        print("no grasp reached the probe")
-        return 1
-    print("\n".join(summary(rows, [tuple(r) for r in args.rates])))
-    print(f"wrote {args.out}")
-    return 0
-
+    return rows
 
 if __name__ == "__main__":
     sys.exit(main())
