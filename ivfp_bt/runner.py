@@ -26,8 +26,10 @@ from typing import Any
 import numpy as np
 import py_trees
 
+from ivfp_bt import versions
 from ivfp_bt.display.shape import tree_nodes
 from ivfp_bt.display.tree_log import TreeLog
+from ivfp_bt.evaluation.pick_truth import PickTruth, truth_counts
 from ivfp_bt.robot import Robot, open_robot
 from ivfp_bt.sidecar.recorder import SidecarRecorder
 from ivfp_bt.sidecar.store import RunStore
@@ -69,8 +71,13 @@ class RunSummary:
         return self.picks - self.succeeded
 
     def line(self) -> str:
+        """The run in one line: the tree's verdicts and, where the work-cell knows it, the truth."""
         rate = self.ticks / self.wall_s if self.wall_s > 0 else 0.0
-        text = (f"{self.picks} pick(s): {self.succeeded} succeeded, {self.failed} failed; "
+        verdicts = f"{self.succeeded} succeeded, {self.failed} failed"
+        outcomes = [entry["outcome"] for entry in self.pick_log if "outcome" in entry]
+        if outcomes:
+            verdicts = f"the tree says {verdicts}; the simulator says {truth_counts(outcomes)}"
+        text = (f"{self.picks} pick(s): {verdicts}; "
                 f"{self.ticks} ticks in {self.wall_s:.2f} s ({rate:.1f} ticks/s); stopped: {self.stopped}")
         return text + (f" ({self.fault})" if self.fault else "")
 
@@ -92,6 +99,8 @@ class Executive:
         self.tree = py_trees.trees.BehaviourTree(loaded.root)
         self.robot: Robot | None = None
         self.work_cell = None
+        self.truth: PickTruth | None = None
+        self.tree_log: TreeLog | None = None
         self.recorder: SidecarRecorder | None = None
         self._interrupts = 0
         self._pick_started = 0.0
@@ -108,11 +117,15 @@ class Executive:
                 self.tree.setup(timeout=self.options.setup_timeout_s, **resources)
                 for key, value in self.loaded.blackboard.items():
                     py_trees.blackboard.Blackboard.set(key, value)
+                if self.work_cell is not None:
+                    self.truth = PickTruth(self.work_cell)
+                    self.tree.visitors.append(self.truth)   # before the recorder, which stores its verdicts
                 if self.options.record_dir:
                     self._open_recorder(resources["clock"])
                 handlers = [self._count_picks]
                 if self.options.tree_log:
-                    handlers.insert(0, TreeLog(self.tree, self.write))
+                    self.tree_log = TreeLog(self.tree, self.write)
+                    handlers.insert(0, self.tree_log)
                 if self.watcher is not None:
                     handlers.append(lambda tree: self.watcher.ticked(tree, self.summary))
                 self._tick(lambda tree: [handler(tree) for handler in handlers])
@@ -180,8 +193,8 @@ class Executive:
     def _open_recorder(self, clock: Callable[[], float]) -> None:
         store = RunStore(self.options.record_dir, {"tree": self.loaded.file, "seed": self.options.seed,
                                                    "robot": self.options.robot, "tree_nodes": tree_nodes(self.tree.root),
-                                                   **(self.options.meta or {})})
-        self.recorder = SidecarRecorder(BackgroundWriter(store), clock, self.work_cell)
+                                                   "versions": versions.record(), **(self.options.meta or {})})
+        self.recorder = SidecarRecorder(BackgroundWriter(store), clock, self.work_cell, self.truth)
         self.tree.visitors.append(self.recorder)
 
     def _begin_pick(self, tree: py_trees.trees.BehaviourTree) -> None:
@@ -195,8 +208,11 @@ class Executive:
                 tree.interrupt()
                 return
             context = named
+            self.truth.begin_pick()
         if self.recorder is not None:
             self.recorder.begin_pick(context)
+        if self.tree_log is not None:
+            self.tree_log.begin_pick(self.summary.picks + 1)
         self._in_pick, self._pick_started = True, self._now()
 
     def _now(self) -> float:
@@ -213,15 +229,24 @@ class Executive:
         took = self._now() - self._pick_started
         self.summary.robot_s += took
         entry: dict[str, Any] = {"result": status.value, "robot_s": round(took, 3)}
+        if self.truth is not None:
+            judged = self.truth.judgement
+            entry.update(outcome=self.truth.outcome, intervention=bool(judged is not None and judged.needs_person))
         if self.recorder is not None:
-            judged = self.recorder.pick_outcome
-            entry.update(attempts=self.recorder.pick_attempts,
-                         outcome=judged.outcome.value if judged is not None else None,
-                         intervention=bool(judged is not None and judged.needs_person))
+            entry["attempts"] = self.recorder.pick_attempts
             self.recorder.end_pick(status)
         self.summary.pick_log.append(entry)
+        self.write(self._pick_line(entry))
         if self.summary.picks >= self.options.picks:
             tree.interrupt()
+
+    def _pick_line(self, entry: dict[str, Any]) -> str:
+        verdict = "succeeded" if entry["result"] == "SUCCESS" else "failed"
+        line = f"pick {self.summary.picks}/{self.options.picks}: the tree {verdict}"
+        if "outcome" in entry:
+            scene = self.robot.scene
+            line += f"; the simulator says {entry['outcome']} (target: {scene.target_item.type_name})"
+        return line + f" [{entry['robot_s']:.1f} s]"
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
         self._interrupts += 1

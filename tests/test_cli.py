@@ -66,12 +66,43 @@ def test_show_formats(write, capsys, tmp_path):
     assert main(["validate", str(tmp_path / "t.xml")]) == 0
 
 
+def test_show_lists_the_params_a_file_sets_and_marks_included_subtrees(capsys):
+    assert main(["show", "trees/pick_centroid.yaml"]) == 0
+    text = capsys.readouterr().out
+    assert "[ProposeGrasps strategy='centroid' count=1 observation" in text and "model=" not in text
+    assert main(["show", "trees/pick_vitl.yaml"]) == 0
+    assert "(included from trees/subtrees/verify_probe.yaml)" in capsys.readouterr().out
+    assert main(["show", "trees/pick_vitl.yaml", "--format", "dot"]) == 0
+    assert 'label="trees/subtrees/verify_probe.yaml"; style=dashed' in capsys.readouterr().out
+
+
 def test_behaviours_lists_every_type(capsys):
     assert main(["behaviours", "--json"]) == 0
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
     assert {"Wait", "Sequence", "Selector", "Parallel", "Retry", "EternalGuard"} <= set(rows)
     assert main(["behaviours"]) == 0
-    assert "Wait" in capsys.readouterr().out
+    text = capsys.readouterr().out          # captured: not a terminal, as when piped
+    assert "…" not in text                  # nothing cut to fit a table
+    assert "for `consecutive` updates in a row, else RUNNING until stopped." in " ".join(text.split())
+    assert "strategy: centroid|random|policy" in text and "Include (include)" in text
+    assert "num_failures: int, required - failures allowed before failing" in text    # parameter docs too
+
+
+def test_collect_writes_where_train_reads_and_train_never_overwrites_a_model(tmp_path, capsys):
+    from ivfp_bt.cli.collect_cmd import default_out
+    from ivfp_bt.cli.main import build_parser
+
+    policy = build_parser().parse_args(["train", "policy"])
+    assert policy.data == [default_out("demos", "seen")]
+    assert build_parser().parse_args(["train", "anticipation"]).data == [default_out("clips", "seen")]
+    for stage in ("policy", "classifier", "anticipation"):
+        assert not build_parser().parse_args(["train", stage]).out.is_relative_to("models")
+    trained = tmp_path / "policy"
+    trained.mkdir()
+    (trained / "model.safetensors").write_bytes(b"weights")
+    assert main(["train", "policy", "--out", str(trained)]) == 1
+    assert "already holds a trained model (model.safetensors); pass --overwrite" in capsys.readouterr().err
+    assert (trained / "model.safetensors").read_bytes() == b"weights"
 
 
 def test_progress_reports_in_plain_lines_when_output_is_a_log(monkeypatch):

@@ -19,7 +19,7 @@ def test_text_shows_structure_types_and_key_parameters():
     assert text.splitlines() == [
         "→ Pick [Sequence memory]",
         "├── • classify [SetBlackboard value=True key→/grasp_ok]",
-        "├── • grasp ok? [CheckBlackboard value=True op='==' key←/grasp_ok]",
+        "├── • grasp ok? [CheckBlackboard value=True key←/grasp_ok]",
         "└── • attempts left? [CheckBlackboard value=0 op='>' key←/attempts_allowed]",
     ]
 

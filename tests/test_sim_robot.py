@@ -88,6 +88,17 @@ def test_gripper_closing_on_nothing_stops_on_pad_contact(robot):
     wait_for(robot, [robot.move_to("gripper", 0.05)], 5)
 
 
+def test_a_guarded_open_is_not_stopped_by_the_squeeze_it_releases(robot):
+    """Drop and Release open with a contact guard: the squeeze the closed gripper still exerts
+    pushes the other way and must not end the opening at once (it left items in the gripper)."""
+    wait_for(robot, [robot.move_to("gripper", -0.02, contact_effort=60)], 5)
+    assert robot.effort("gripper") < -60           # still squeezing
+    opening = robot.move_to("gripper", 0.10, contact_effort=60)
+    wait_for(robot, [opening], 5)
+    assert opening.state is MotionState.DONE and robot.positions()["gripper"] == pytest.approx(0.10, abs=0.006)
+    wait_for(robot, [robot.move_to("gripper", 0.05)], 5)
+
+
 def test_wrist_stream_records_at_its_rate(robot):
     robot.wrist_camera.start_recording(4.0)
     robot.sync(1.5)
@@ -104,6 +115,25 @@ def test_head_frame_has_colour_depth_and_the_target_mask(robot):
     assert frame.color.shape == (h, w, 3) and (w, h) == (frame.intrinsics.width, frame.intrinsics.height)
     assert frame.target_mask.sum() > 100
     assert (frame.depth[frame.target_mask] > 0.3).all()
+
+
+def test_a_vanished_target_comes_with_the_reason():
+    """An empty target mask says why: here the target was knocked out of the bin."""
+    from ivfp_bt.pick.candidates import NoTarget, target_pixels
+
+    robot = open_robot("sim", 4)
+    try:
+        assert robot.head_frame().target_note == ""
+        body = robot.item_bodies[robot.scene.target]
+        address = robot.model.jnt_qposadr[robot.model.body_jntadr[body]]
+        robot.data.qpos[address:address + 3] = (0.6, -0.6, 0.05)      # on the floor beside the shelf
+        mujoco.mj_forward(robot.model, robot.data)
+        frame = robot.head_frame()
+        assert not frame.target_mask.any() and "has left the bin" in frame.target_note
+        with pytest.raises(NoTarget, match="not visible from the head camera: item .* has left the bin"):
+            target_pixels(frame)
+    finally:
+        robot.close()
 
 
 def test_deprojection_is_within_5_mm_of_ground_truth(robot):

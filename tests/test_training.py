@@ -272,6 +272,7 @@ def test_collect_train_run_end_to_end(tmp_path, capsys):
         assert (out / model / "model.safetensors").is_file()
     card = json.loads((out / "grasp_policy" / "training.json").read_text())
     assert card["command"].startswith("ivfp-bt ") and card["data"]["successful demonstrations"] > 0
+    assert card["versions"]["packages"]["mujoco"] == "3.17.0"       # what the model came from
     assert {"held_out", "unseen"} <= set(json.loads((out / "ivfp_classifier" / "training.json").read_text())["metrics"])
     assert json.loads((out / "rl" / "state.json").read_text()) == {"iteration": 1}
     attempts = sorted((out / "rl" / "data").rglob("attempt_*.npz"))

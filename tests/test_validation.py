@@ -86,6 +86,19 @@ def test_missing_include_param_and_unknown_substitution(write):
     assert any("${dd} is not a param of this file; did you mean 'd'?" in p for p in problems)
 
 
+def test_a_bad_value_is_reported_once_without_follow_on_errors(write):
+    """A wrong --set type or an undefined ${name} is one problem, not one per node that uses it."""
+    write("t.yaml", "params: {n: {type: int, default: 2}}\ntree:\n  Retry:\n    num_failures: '${n}'\n"
+                    "    child: {Wait: {duration: '${n}'}}\n")
+    assert [str(p) for p in validate("t.yaml", {"n": "three"})] == ["t.yaml: param 'n' expected int, got str 'three'"]
+    write("u.yaml", "tree:\n  Retry:\n    num_failures: '${m}'\n    child: {Log: {message: 'tried ${m}'}}\n")
+    assert [str(p) for p in validate("u.yaml")] == ["u.yaml:3:19: ${m} is not a param of this file",
+                                                    "u.yaml:4:28: ${m} is not a param of this file"]
+    write("sub.yaml", "params: {d: {type: float}}\ntree:\n  Wait: {duration: '${d}'}\n")
+    write("main.yaml", "tree:\n  Include: {file: sub.yaml, with: {d: '${x}'}}\n")
+    assert [str(p) for p in validate("main.yaml")] == ["main.yaml:2:39: ${x} is not a param of this file"]
+
+
 def test_tutorials_are_valid():
     from tests.conftest import TUTORIALS
 

@@ -31,6 +31,7 @@ class Leaf(PortsMixin, py_trees.behaviour.Behaviour, register=False):
     OUTPUT_PORTS: ClassVar[dict[str, PortInformation]] = {}
     REQUIRES: ClassVar[tuple[str, ...]] = ()
     TAG: ClassVar[str] = ""
+    given_params: tuple[str, ...] | None = None   # the params its tree file set; None: built in code
 
     def __init_subclass__(cls, *, tag: str | None = None, register: bool = True, **kwargs: Any):
         cls.TAG = tag or cls.__name__
@@ -80,8 +81,9 @@ class Leaf(PortsMixin, py_trees.behaviour.Behaviour, register=False):
 
     @classmethod
     def summary(cls) -> str:
-        """The first line of the class docstring."""
-        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        """The first paragraph of the class docstring, as one line."""
+        first = (cls.__doc__ or "").strip().split("\n\n")[0]
+        return " ".join(line.strip() for line in first.splitlines())
 
     def setup_ports(self, port_remappings: dict | None = None, subtree_namespace: str = "/", logger: Any = None) -> None:
         """Wire the ports (see py_trees ``PortsMixin``) and remember the wiring for display."""

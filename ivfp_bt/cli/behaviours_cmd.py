@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import argparse
 import json
-
-from rich.console import Console
-from rich.table import Table
+import shutil
+import sys
+import textwrap
 
 from ivfp_bt import registry
-from ivfp_bt.tree.control_nodes import CONTROL_TYPES
+from ivfp_bt.tree.control_nodes import ALIASES, CONTROL_TYPES, INCLUDE
+
+INCLUDE_ROW = {
+    "name": INCLUDE, "kind": "include", "module": "ivfp_bt.tree.parse",
+    "doc": "Insert the tree of another YAML file here, with its own params and its keys in a namespace.",
+    "params": [
+        {"name": "file", "type": "str", "default": None, "required": True,
+         "doc": "the tree file to include, relative to the including file"},
+        {"name": "name", "type": "str", "default": "the file's stem", "required": False,
+         "doc": "the subtree's name, and its blackboard namespace"},
+        {"name": "with", "type": "mapping", "default": {}, "required": False,
+         "doc": "values of the included file's params"},
+        {"name": "remap", "type": "mapping", "default": {}, "required": False,
+         "doc": 'the subtree\'s keys to ours: {inner: "{outer}"}'},
+    ],
+    "ports": [], "requires": [],
+}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("behaviours", help="list every leaf and control node with its parameters",
-                       description="List the registered leaves (built-in and from plugins) and the composites "
-                       "and decorators, with parameters, types, defaults and a one-line description.")
+                       description="List the registered leaves (built-in and from plugins), the composites and "
+                       "decorators, and Include, with their parameters (type, default, what each does), ports "
+                       "and a description.")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=handle)
 
@@ -29,9 +46,12 @@ def catalogue() -> list[dict]:
                  for d, group in (("in", cls.INPUT_PORTS), ("out", cls.OUTPUT_PORTS)) for n, i in group.items()]
         rows.append({"name": tag, "kind": "leaf", "module": cls.__module__, "doc": cls.summary(),
                      "params": _params(cls.PARAMS), "ports": ports, "requires": list(cls.REQUIRES)})
+    aliases = {target: alias for alias, target in ALIASES.items()}
     for name, control in CONTROL_TYPES.items():
-        rows.append({"name": name, "kind": control.kind, "module": "py_trees", "doc": control.doc,
+        doc = control.doc + (f" (also written {aliases[name]})" if name in aliases else "")
+        rows.append({"name": name, "kind": control.kind, "module": "py_trees", "doc": doc,
                      "params": _params(control.params), "ports": [], "requires": []})
+    rows.append(INCLUDE_ROW)
     return rows
 
 
@@ -40,18 +60,31 @@ def _params(params: dict) -> list[dict]:
              "required": p.required, "doc": p.doc} for n, p in params.items()]
 
 
+def render(rows: list[dict], width: int = 100) -> str:
+    """The catalogue as text: a heading line per type, then its parameters and ports, nothing cut."""
+    wrap = textwrap.TextWrapper(width=max(40, width), subsequent_indent=" " * 6, break_long_words=False,
+                                break_on_hyphens=False)
+    blocks = []
+    for row in rows:
+        lines = wrap.wrap(f"{row['name']} ({row['kind']}): {row['doc']}")
+        lines[1:] = [line[4:] for line in lines[1:]]   # set apart from the parameters below
+        for p in row["params"]:
+            value = "required" if p["required"] else f"default {p['default']!r}"
+            lines += wrap.wrap(f"    {p['name']}: {p['type']}, {value}" + (f" - {p['doc']}" if p["doc"] else ""))
+        for p in row["ports"]:
+            lines += wrap.wrap(f"    {p['name']}: {p['direction']}put port ({p['type']})"
+                               + (f" - {p['doc']}" if p["doc"] else ""))
+        if row["requires"]:
+            lines.append(f"    needs: {', '.join(row['requires'])}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def handle(args: argparse.Namespace) -> int:
     rows = catalogue()
     if args.json:
         print(json.dumps(rows, indent=2, default=repr))
         return 0
-    table = Table(show_lines=False, header_style="bold")
-    for column in ("type", "kind", "parameters and ports", "description"):
-        table.add_column(column)
-    for row in rows:
-        settings = [f"{p['name']}: {p['type']}" + (" (required)" if p["required"] else f" = {p['default']!r}")
-                    for p in row["params"]]
-        settings += [f"{p['name']} ({p['direction']}port {p['type']})" for p in row["ports"]]
-        table.add_row(row["name"], row["kind"], "\n".join(settings), row["doc"])
-    Console().print(table)
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+    print(render(rows, width))
     return 0

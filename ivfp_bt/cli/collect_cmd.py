@@ -25,7 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        "OUT/bin_<seed>/; an interrupted collection resumes where it stopped.")
     p.add_argument("what", choices=("demos", "clips"), help="what to collect")
     p.add_argument("--n", type=int, required=True, help="attempts to collect")
-    p.add_argument("--out", type=Path, default=None, help="output directory (default: data/demos or data/clips)")
+    p.add_argument("--out", type=Path, default=None, help="output directory (default: data/demos_seen, data/demos_unseen "
+                   "with --objects unseen, or data/clips), where `train` looks by default")
     p.add_argument("--objects", choices=("seen", "unseen"), default="seen", help="item set (default: seen)")
     p.add_argument("--seed", type=int, default=None, help="first bin's seed; bin i uses seed+i (default: 0 for "
                    "demos, 500 for clips; evaluation uses 1000 up, so keep below that)")
@@ -39,6 +40,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle)
 
 
+def default_out(what: str, objects: str) -> Path:
+    """Where a collection goes unless told: where `train` looks for it by default."""
+    return Path("data") / (f"demos_{objects}" if what == "demos" else "clips")
+
+
 def handle(args: argparse.Namespace) -> int:
     if args.n < 1 or args.per_bin < 1 or args.workers < 1:
         raise UserError("--n, --per-bin and --workers must be at least 1")
@@ -48,7 +54,7 @@ def handle(args: argparse.Namespace) -> int:
 
     sets = parse_sets(args.set)
     tree = args.tree or str(TREES / f"collect_{args.what}.yaml")
-    out = args.out or Path("data") / args.what
+    out = args.out or default_out(args.what, args.objects)
     seed = args.seed if args.seed is not None else {"demos": 0, "clips": 500}[args.what]
     scene = scene_config(args.scene).version   # an unknown one is reported here
     load_tree(tree, sets)   # a broken tree is reported before any worker starts

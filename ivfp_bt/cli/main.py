@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 
-from ivfp_bt import __version__
+from ivfp_bt import __version__, versions
 from ivfp_bt.cli import (behaviours_cmd, calibrate_cmd, collect_cmd, eval_cmd, export_cmd, run_cmd, serve_cmd,
                          show_cmd, sim_cmd, train_cmd, validate_cmd)
 from ivfp_bt.errors import TreeFileError, UserError
@@ -40,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+MEASURING = {"run", "eval", "collect", "train"}   # commands whose results depend on the pinned versions
+
+
 def _handle(args: argparse.Namespace) -> int:
+    if args.command in MEASURING and (warning := versions.warning()):
+        print(warning, file=sys.stderr)
     try:
         return args.handler(args)
     except TreeFileError as error:

@@ -20,12 +20,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        "(safetensors) with a model card (README.md, training.json).")
     stages = p.add_subparsers(dest="stage", required=True, metavar="STAGE")
     policy = stages.add_parser("policy", help="imitation of demonstrated grasps")
-    _data(policy, "models/grasp_policy")
+    _data(policy, "runs/models/grasp_policy")
     policy.add_argument("--init", type=Path, default=None, help="start from this trained policy instead of from "
                         "scratch, e.g. to adapt models/grasp_policy to another work-cell with its own demos")
     _fit(policy, epochs=20, batch=16, lr=3e-4)
     classifier = stages.add_parser("classifier", help="the IVFP classifier on labelled probe videos")
-    _data(classifier, "models/ivfp_classifier")
+    _data(classifier, "runs/models/ivfp_classifier")
     classifier.add_argument("--unseen", type=Path, nargs="*", default=[], help="run directories of unseen items, "
                             "scored but never trained on")
     classifier.add_argument("--probe-s", type=float, default=None, help="use only the first seconds of each probe")
@@ -70,7 +70,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                      "--ahead that sees only what came before (CE + MMD to the teacher's features), "
                                      "its alarm calibrated by replaying the validation clips as the monitor sees "
                                      "them. Saves OUT/teacher and OUT/student_<ahead>s.")
-    _data(anticipation, "models/anticipation", default_data="data/clips")
+    _data(anticipation, "runs/models/anticipation", default_data="data/clips")
     anticipation.add_argument("--preset", choices=("small", "paper", "tiny"), default="small",
                               help="network size: small (the shipped one), paper (224², hidden 256, depth 6), tiny")
     anticipation.add_argument("--modalities", default="rgb,depth,flow", help="comma-separated, from rgb, depth, flow "
@@ -95,7 +95,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _data(p: argparse.ArgumentParser, out: str, default_data: str = "data/demos_seen") -> None:
     p.add_argument("--data", type=Path, nargs="+", default=[Path(default_data)],
                    help=f"run directories, or directories holding them (default: {default_data})")
-    p.add_argument("--out", type=Path, default=Path(out), help=f"where the model goes (default: {out})")
+    p.add_argument("--out", type=Path, default=Path(out), help=f"where the model goes (default: {out}; the "
+                   "shipped models/ are never a default)")
+    p.add_argument("--overwrite", action="store_true", help="replace a model already in --out")
     p.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
 
 
@@ -109,7 +111,19 @@ def _workers(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="simulation processes (default: one per core)")
 
 
+def _refuse_overwrite(args: argparse.Namespace) -> None:
+    """A trained model is hours of work: replacing one takes saying so."""
+    out = getattr(args, "out", None)
+    if out is None or getattr(args, "overwrite", True):
+        return
+    held = sorted(str(path.relative_to(out)) for path in Path(out).rglob("model.safetensors"))
+    if held:
+        raise UserError(f"{out} already holds a trained model ({', '.join(held)}); pass --overwrite to replace it, "
+                        "or choose another --out")
+
+
 def handle(args: argparse.Namespace) -> int:
+    _refuse_overwrite(args)
     import torch
     torch.set_num_threads(os.cpu_count() or 1)
     command = "ivfp-bt " + " ".join(sys.argv[1:])

@@ -26,9 +26,11 @@ def type_name(node: Behaviour) -> str:
 
 
 def settings(node: Behaviour) -> list[str]:
-    """Key parameters and blackboard wiring, e.g. ``["duration=0.5", "key→/grasp_ok"]``."""
+    """Parameters the file set and blackboard wiring, e.g. ``["duration=0.5", "key→/grasp_ok"]``.
+    A leaf built in code (no file) shows all its parameters."""
     if isinstance(node, Leaf):
-        shown = [f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in node.params.items()]
+        given = node.given_params if node.given_params is not None else node.params
+        shown = [f"{k}={v!r}" if isinstance(v, str) else f"{k}={v}" for k, v in node.params.items() if k in given]
         for port, key in node.port_keys.items():
             arrow = "→" if port in node.OUTPUT_PORTS else "←"
             shown.append(f"{port}{arrow}{key}")
@@ -54,4 +56,10 @@ def settings(node: Behaviour) -> list[str]:
 def label(node: Behaviour) -> str:
     """``name [Type key=value ...]`` on one line."""
     parts = " ".join([type_name(node), *settings(node)])
-    return f"{node.name} [{parts}]" if node.name != type_name(node) else f"[{parts}]"
+    text = f"{node.name} [{parts}]" if node.name != type_name(node) else f"[{parts}]"
+    return text + (f"  (included from {node.included_from})" if included_from(node) else "")
+
+
+def included_from(node: Behaviour) -> str:
+    """The file whose tree this node is the root of, when it was included; else ""."""
+    return getattr(node, "included_from", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ivfp_bt import versions
 from ivfp_bt.evaluation.metrics import MODES, StrategyMetrics
 
 
@@ -15,8 +16,20 @@ def markdown_table(rows: list[StrategyMetrics], objects: str, scene: str) -> str
              for m in rows]
     note = (f"\nObjects: {objects}; scene configuration: {scene}. SR is the simulator's ground truth after "
             "extraction; UPH counts simulated robot time plus measured compute time.\n")
+    note += versions_note()
     faults = [f"- {m.tree}: {f}" for m in rows for f in m.faults]
     return header + "\n".join(lines) + "\n" + note + ("\nFaults:\n" + "\n".join(faults) + "\n" if faults else "")
+
+
+def versions_note() -> str:
+    """The versions the figures came from, and a warning when they are not the pinned ones."""
+    found = versions.installed()
+    text = "Measured with " + ", ".join(f"{name} {version}" for name, version in found.items()) + ".\n"
+    mismatched = versions.mismatches()
+    if mismatched:
+        text += ("\n**Not the pinned versions:** " + ", ".join(mismatched) + "; these figures may not match the "
+                 "documented ones.\n")
+    return text
 
 
 def bar_plot(rows: list[StrategyMetrics], path: Path, title: str) -> None:

@@ -44,7 +44,8 @@ def target_pixels(frame: RGBDFrame) -> tuple[np.ndarray, np.ndarray]:
         raise NoTarget("the observation has no target mask: tell the robot which item to pick")
     rows, cols = np.nonzero(frame.target_mask & (frame.depth > 0))
     if rows.size == 0:
-        raise NoTarget("the target is not visible from the head camera")
+        why = f": {frame.target_note}" if frame.target_note else ""
+        raise NoTarget(f"the target is not visible from the head camera{why}")
     return rows, cols
 
 

@@ -20,6 +20,7 @@ CLOSE_EFFORT = 60.0         # percent: the gripper stops closing and holds at th
 EXTRACT_LIFT = 0.05
 OPEN = 0.10
 RELEASE_RISE = 0.02
+RELEASE_OPENING = 0.03      # a let-go opens this much wider than the grasp: enough to free the item, not to shove
 OPEN_EFFORT = 60.0          # a finger pressed against a neighbour stops opening there, and that is fine
 PROBE = (("lift", 0.04, 0.2), ("arm", -0.03, 0.5), ("arm", 0.01, 0.0), ("lift", -0.04, 0.0))
 REACH_DEPTH = 0.03          # how far past the seen surface the fingers reach (ExecuteGrasp's default)
@@ -85,10 +86,12 @@ def extract_plan() -> Plan:
                             Stage((Move("arm", 0.0),), pause=0.5, timeout=10.0, name="retract")])
 
 
-def release_plan() -> Plan:
-    """Let go of a grasp that failed verification and back out of the bin: open, rise clear
-    of what the fingers pressed on, retract."""
-    return Plan("release", [Stage((Move("gripper", OPEN, contact_effort=OPEN_EFFORT),), pause=0.3, timeout=5.0,
+def release_plan(aperture: float = OPEN - RELEASE_OPENING) -> Plan:
+    """Let go of a grasp that failed verification and back out of the bin: open a little wider
+    than the gripper holds now (``aperture``, metres; opening fully shoves the neighbours over),
+    rise clear of what the fingers pressed on, retract."""
+    wider = min(OPEN, max(aperture, 0.0) + RELEASE_OPENING)
+    return Plan("release", [Stage((Move("gripper", wider, contact_effort=OPEN_EFFORT),), pause=0.3, timeout=5.0,
                                   name="open"),
                             Stage((Move("lift", RELEASE_RISE, relative=True),), timeout=5.0, name="rise"),
                             Stage((Move("arm", 0.0),), timeout=10.0, name="retract")])

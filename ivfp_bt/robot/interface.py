@@ -87,6 +87,7 @@ class RGBDFrame:
     camera_pose: np.ndarray
     time: float
     target_mask: np.ndarray | None = None
+    target_note: str = ""        # why the target shows no pixels, where the backend can tell
 
 
 @dataclass

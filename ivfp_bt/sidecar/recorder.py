@@ -5,7 +5,8 @@ attempt starts when a leaf that starts attempts (ExecuteGrasp) finishes, and end
 next one starts or the pick ends. What came before a grasp since the pick's last look
 (Observe, ProposeGrasps) goes into each attempt made from that look: a tree that looks again
 before a retry logs each grasp with the image it was chosen on. In the simulation, the
-ground truth is judged when an extraction finishes and foreseen when a probe finishes, and
+ground truth (judged by ``PickTruth`` when an extraction finishes, a visitor that runs before
+this one) is stored with the attempt, the outcome is foreseen when a probe finishes, and
 while a leaf that records a clip runs (WATCH_FAILURE) the simulator watches for the moment a
 failure happens. A leaf a Parallel stops (INVALID) leaves its record in ``stopped_record``;
 it is logged when that Parallel finishes.
@@ -26,9 +27,9 @@ FINISHED = (Status.SUCCESS, Status.FAILURE)
 
 
 class SidecarRecorder(py_trees.visitors.VisitorBase):
-    def __init__(self, writer: BackgroundWriter, clock, work_cell: Any = None):
+    def __init__(self, writer: BackgroundWriter, clock, work_cell: Any = None, truth: Any = None):
         super().__init__(full=False)   # only the nodes ticked, in tick order
-        self.writer, self.clock, self.work_cell = writer, clock, work_cell
+        self.writer, self.clock, self.work_cell, self.truth = writer, clock, work_cell, truth
         self.tick = 0
         self.context: dict[str, Any] = {}
         self.pick_records: dict[str, Any] = {}
@@ -36,13 +37,11 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         self.pending: list[tuple[int, float, str, str]] = []
         self._last: dict[Any, Status] = {}
         self._grasp_started = 0.0
-        self.pick_outcome = None      # the ground truth of the pick's extraction, if any
         self.pick_attempts = 0
         self.looked_again = False     # a look since the open attempt's grasp: the next one's context
 
     def begin_pick(self, context: dict[str, Any]) -> None:
         self.context, self.pick_records = dict(context), {}
-        self.pick_outcome = None
         self.pick_attempts = 0
         self.looked_again = False
 
@@ -78,11 +77,10 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         in_attempt = self.attempt is not None and not self.looked_again
         (self.attempt.values if in_attempt else self.pick_records).update(record)
         if in_attempt and self.work_cell is not None:
-            if getattr(behaviour, "JUDGE_AFTER", False):
-                judgement = self.work_cell.judge()
+            if getattr(behaviour, "JUDGE_AFTER", False) and self.truth is not None:
+                judgement = self.truth.judgement
                 self.attempt.add({"outcome": judgement.outcome.value, "removed": list(judgement.removed),
                                   "held": list(judgement.held)})
-                self.pick_outcome = judgement
             elif getattr(behaviour, "FORESEE_AFTER", False):
                 self.attempt.add({"foreseen_outcome": self.work_cell.foresee().outcome.value})
             if getattr(behaviour, "WATCH_FAILURE", False):

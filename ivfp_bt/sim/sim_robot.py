@@ -19,6 +19,7 @@ from ivfp_bt.robot.trajectory import Trapezoid
 from ivfp_bt.sim.cameras import SimCameras
 from ivfp_bt.sim.scene import Scene
 from ivfp_bt.sim.stretch_model import ARM_SEGMENTS, FINGERS, aperture, finger_angle
+from ivfp_bt.sim.target_view import unseen_target_reason
 from ivfp_bt.sim.work_cell import SimWorkCell
 from ivfp_bt.sim.wrist_stream import SimWristStream
 from ivfp_bt.sim.workcell import build_workcell
@@ -141,8 +142,9 @@ class SimRobot:
 
     def head_frame(self) -> RGBDFrame:
         color, depth, bodies = self.cameras.head()
-        target = self.item_bodies[self.scene.target]
-        return RGBDFrame(color, depth, self.cameras.head_intrinsics, self.head_pose(), self.now(), bodies == target)
+        mask = bodies == self.item_bodies[self.scene.target]
+        note = "" if mask.any() else unseen_target_reason(self, bodies, self._camera_pose("head"))
+        return RGBDFrame(color, depth, self.cameras.head_intrinsics, self.head_pose(), self.now(), mask, note)
 
     def head_pose(self) -> np.ndarray:
         """Pose of the head camera's optical frame (x right, y down, z forward) in the base frame:
@@ -188,10 +190,10 @@ class SimRobot:
         for motion in motions:
             joint = motion.joint
             trajectory, t0 = self._trajectories[joint]
-            if motion.contact_effort is not None and abs(effort := self.effort(joint)) >= motion.contact_effort:
+            if motion.contact_effort is not None and _pushing(motion, effort := self.effort(joint)):
                 motion.finish(MotionState.CONTACT, f"effort {effort:.0f}% on contact")
-                if joint != "gripper":   # a guarded stop holds; the gripper keeps squeezing
-                    self._hold(joint, self.position(joint))
+                if joint != "gripper" or motion.target > motion.start:
+                    self._hold(joint, self.position(joint))   # a guarded stop holds; a closing gripper squeezes on
             elif now - t0 >= trajectory.duration and abs(self.position(joint) - motion.target) <= TOLERANCE[joint]:
                 motion.finish(MotionState.DONE)
 
@@ -227,3 +229,11 @@ class SimRobot:
 
     def close(self) -> None:
         self.cameras.close()
+
+
+def _pushing(motion: Motion, effort: float) -> bool:
+    """A guarded move meets contact when its joint pushes against something in the direction it
+    moves, as stretch_body's signed contact thresholds have it: the squeeze a gripper still
+    exerts on a held item is no contact for the move that opens it."""
+    direction = np.sign(motion.target - motion.start)
+    return bool(direction * effort >= motion.contact_effort)

@@ -10,6 +10,8 @@ import platform
 from pathlib import Path
 from typing import Any
 
+from ivfp_bt import versions
+
 
 def machine() -> str:
     return f"{os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), no GPU"
@@ -26,12 +28,14 @@ def provenance(directory: Path) -> str:
 def write_card(directory: Path, title: str, what: str, command: str, seed: int, data: dict[str, Any],
                seconds: float, metrics: dict[str, Any]) -> None:
     info = {"title": title, "command": command, "seed": seed, "data": data, "training_seconds": round(seconds, 1),
-            "machine": machine(), "metrics": metrics}
+            "machine": machine(), "versions": versions.record(), "metrics": metrics}
     (directory / "training.json").write_text(json.dumps(info, indent=2) + "\n")
     weights = sum(f.stat().st_size for f in directory.glob("*.safetensors")) / 1e6
     lines = [f"# {title}", "", what, "", "## How it was made", "", "```", command, "```", "",
              f"- seed: {seed}", f"- training time: {seconds / 60:.1f} min on {machine()}",
-             f"- weights: {weights:.1f} MB (model.safetensors)", "", "## Data", ""]
+             f"- weights: {weights:.1f} MB (model.safetensors)",
+             "- versions: " + ", ".join(f"{name} {version}" for name, version in versions.installed().items()),
+             "", "## Data", ""]
     lines += [f"- {key}: {value}" for key, value in data.items()]
     lines += ["", "## Metrics", ""] + _metric_lines(metrics)
     (directory / "README.md").write_text("\n".join(lines) + "\n")

@@ -47,6 +47,7 @@ class Preset:
     rl_batch: int
     policy: dict[str, Any] = field(default_factory=dict)       # GraspPolicyConfig overrides
     classifier: dict[str, Any] = field(default_factory=dict)   # classifier_config overrides
+    demo_sets: dict[str, str] = field(default_factory=dict)    # params of collect_demos.yaml
 
 
 PRESETS = {
@@ -56,7 +57,10 @@ PRESETS = {
     "tiny": Preset(demos=24, unseen_demos=6, policy_epochs=1, classifier_epochs=1, rl_iterations=1, rl_batch=4,
                    policy={"image_size": 64, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
                            "intermediate_size": 64, "pyramid_layers": (1, 2), "pyramid_channels": 8},
-                   classifier={"frames": 4, "image_size": 32, "hidden_size": 32, "layers": 2, "heads": 2}),
+                   classifier={"frames": 4, "image_size": 32, "hidden_size": 32, "layers": 2, "heads": 2},
+                   # the demonstrator's first idea, unjudged: 24 foreseen demos can all be successes, and the
+                   # classifier needs failures too
+                   demo_sets={"foresight": "0"}),
 }
 
 

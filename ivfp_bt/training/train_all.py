@@ -19,7 +19,7 @@ def train_all(preset_name: str, out: Path, seed: int, workers: int, command: str
     preset = PRESETS[preset_name]
     for objects, count in (("seen", preset.demos), ("unseen", preset.unseen_demos)):
         report = track(f"collect demos ({objects})")
-        specs = bin_specs(str(DEMO_TREE), out / f"demos_{objects}", count, 12, seed, objects, {}, None)
+        specs = bin_specs(str(DEMO_TREE), out / f"demos_{objects}", count, 12, seed, objects, preset.demo_sets, None)
         done = [0]
 
         def bin_done(result, spec, report=report, done=done, total=count):

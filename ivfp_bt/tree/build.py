@@ -23,5 +23,7 @@ def build(spec: NodeSpec, origins: Origins) -> Behaviour:
     else:
         node = registry.leaves()[spec.type](name=spec.name, params=spec.params)
         node.setup_ports(port_remappings=spec.ports, subtree_namespace=spec.namespace)
+        node.given_params = spec.given
+    node.included_from = spec.included_from   # displays mark where an included file's subtree begins
     origins[node.id] = (spec.origin, spec.where)
     return node

@@ -18,6 +18,17 @@ TYPES = {"bool": bool, "int": int, "float": float, "str": str, "list": list, "ma
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+class _Unresolved:
+    """A value that could not be had (a bad ``--set``, an undefined ``${name}``): its problem is
+    already reported, so whatever it feeds stays quiet instead of adding follow-on errors."""
+
+    def __repr__(self) -> str:
+        return "<unresolved>"
+
+
+UNRESOLVED = _Unresolved()
+
+
 def declare(raw: Any, origin: Origin, problems: list[Problem]) -> dict[str, Param]:
     """Read a ``params:`` section: ``name: {type:, default:, doc:}`` or ``name: default``."""
     if raw is None:
@@ -61,14 +72,19 @@ def bind(declared: dict[str, Param], given: dict[str, Any], given_origins: dict[
             problems.append(Problem(origin, f"unknown param {name!r} (this tree takes: {known})"
                                     + did_you_mean(name, declared)))
             continue
+        if value is UNRESOLVED:   # an include's `with:` that took a bad value: reported already
+            values[name] = UNRESOLVED
+            continue
         try:
             values[name] = declared[name].check(value, from_text=from_text)
         except ValueError as error:
             problems.append(Problem(origin, f"param {name!r} {error}"))
+            values[name] = UNRESOLVED
     for name, param in declared.items():
         if name not in values and name not in given:
             if param.required:
                 problems.append(Problem(at, f"param {name!r} is required but not given"))
+                values[name] = UNRESOLVED
             else:
                 values[name] = param.default
     return values
@@ -94,9 +110,12 @@ def substitute(raw: Any, values: dict[str, Any], declared: tuple[str, ...], orig
     def lookup(name: str) -> Any:
         if name not in values and name not in declared:
             problems.append(Problem(origin, f"${{{name}}} is not a param of this file" + did_you_mean(name, declared)))
-        return values.get(name)
+        return values.get(name, UNRESOLVED)
 
     whole = _REFERENCE.fullmatch(raw)
     if whole:
         return lookup(whole.group(1))
-    return _REFERENCE.sub(lambda m: str(lookup(m.group(1))), raw)
+    parts = [lookup(m.group(1)) for m in _REFERENCE.finditer(raw)]
+    if any(part is UNRESOLVED for part in parts):
+        return UNRESOLVED
+    return _REFERENCE.sub(lambda m: str(values[m.group(1)]), raw)

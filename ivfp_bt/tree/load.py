@@ -56,10 +56,10 @@ def load_tree(path: Path | str, overrides: dict[str, str] | None = None) -> Load
     return LoadedTree(spec.file, root, spec, origins)
 
 
-def validate(path: Path | str) -> list[Problem]:
-    """Every problem with ``path`` (an empty list when it is a valid tree)."""
+def validate(path: Path | str, overrides: dict[str, str] | None = None) -> list[Problem]:
+    """Every problem with ``path`` given ``overrides`` of its params (an empty list when it is a valid tree)."""
     try:
-        load_tree(path)
+        load_tree(path, overrides)
     except TreeFileError as error:
         return error.problems
     return []

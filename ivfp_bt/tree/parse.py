@@ -146,6 +146,8 @@ class TreeParser:
                       scope: Scope, where: str, type_name: str, origin: Origin) -> dict[str, Any]:
         values = {}
         for key, value in given.items():
+            if value is file_params.UNRESOLVED:
+                continue   # its problem is already reported where the value came from
             try:
                 checked = declared[key].check(value)
                 values[key] = scope.key(checked) if declared[key].type is BlackboardKey else checked
@@ -218,6 +220,8 @@ class TreeParser:
             if key == "name":
                 continue
             if key in ports:
+                if value is file_params.UNRESOLVED:
+                    continue
                 try:
                     spec.ports[key] = scope.key(parse_key_reference(value))
                 except ValueError as error:
@@ -228,6 +232,7 @@ class TreeParser:
                 self._problem(fields.key_origin(key), f"unknown parameter {key!r} for {type_name}"
                               + did_you_mean(key, [*cls.PARAMS, *ports, "name"]), where)
         spec.params = self._check_params(cls.PARAMS, given, fields, scope, where, type_name, origin)
+        spec.given = tuple(given)
         for port, info in cls.INPUT_PORTS.items():
             if info.required and not info.has_default and port not in fields:
                 self._problem(origin, f'input port {port!r} of {type_name} is not connected (write {port}: "{{key}}")',

@@ -18,6 +18,7 @@ class NodeSpec:
     where: str  # the path of names from the root, for messages
     namespace: str = "/"  # blackboard namespace of the file it came from
     params: dict[str, Any] = field(default_factory=dict)
+    given: tuple[str, ...] = ()  # the params written in the file (the rest are defaults)
     ports: dict[str, str] = field(default_factory=dict)  # port -> absolute blackboard key
     children: list[NodeSpec] = field(default_factory=list)
     included_from: str = ""  # set on the root node of an included file

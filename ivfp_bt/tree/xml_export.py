@@ -74,7 +74,8 @@ def _element(spec: NodeSpec) -> ET.Element:
         cls = registry.leaves()[spec.type]
         element = ET.Element(spec.type, name=spec.name)
         for key, value in spec.params.items():
-            element.set(key, _text(value, cls.PARAMS[key]))
+            if key in spec.given:   # defaults stay defaults: the file says what its author set
+                element.set(key, _text(value, cls.PARAMS[key]))
         for port, key in spec.ports.items():
             element.set(port, _key(key))
     for child in spec.children if spec.type != "EternalGuard" else []:

@@ -32,7 +32,7 @@ def origin(path: Path, line: int = 0, col: int = 0) -> Origin:
 
 def load_xml(path: Path) -> tuple[Behaviour, Origins]:
     """Build the main tree of a BehaviorTree.CPP XML file; raise ``TreeFileError`` on any problem."""
-    lines = _precheck(path)
+    lines, given = _precheck(path)
     leaves = registry.leaves()
     try:
         root = parse_behaviour_tree_xml(str(path), node_registry=dict(leaves))
@@ -44,14 +44,17 @@ def load_xml(path: Path) -> tuple[Behaviour, Origins]:
         short = node.name.rsplit(".", 1)[-1]
         if short in lines:
             origins[node.id] = (origin(path, *lines[short]), node.name)
+        if short in given:
+            node.given_params = given[short]   # what the file set, as a YAML tree's leaves keep it
     problems = unwritten_reads(built_accesses(root, origins, display_name(path)), set())
     if problems:
         raise TreeFileError(problems)
     return root, origins
 
 
-def _precheck(path: Path) -> dict[str, tuple[int, int]]:
-    """Check tags and leaf attributes with line numbers; return {node name: (line, col)}."""
+def _precheck(path: Path) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[str, ...]]]:
+    """Check tags and leaf attributes with line numbers; return {node name: (line, col)} and
+    {leaf name: the params its attributes set}."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -60,6 +63,7 @@ def _precheck(path: Path) -> dict[str, tuple[int, int]]:
         raise TreeFileError([Problem(origin(path), f"file is {len(data)} bytes; tree files are limited to {MAX_BYTES}")])
     problems: list[Problem] = []
     names: dict[str, tuple[int, int]] = {}
+    given: dict[str, tuple[str, ...]] = {}
     stack: list[str] = []
     leaves = registry.leaves()
     parser = xml.parsers.expat.ParserCreate()
@@ -79,6 +83,7 @@ def _precheck(path: Path) -> dict[str, tuple[int, int]]:
             names[attrs["name"]] = (where.line, where.col)
         if tag in leaves:
             _check_leaf(leaves[tag], attrs, where, problems)
+            given[attrs.get("name", tag)] = tuple(key for key in attrs if key in leaves[tag].PARAMS)
         elif tag not in STRUCTURE_TAGS and tag.lower() not in CONTROL_TAGS:
             problems.append(Problem(where, f"unknown node type {tag!r}" + did_you_mean(tag, [*leaves, *STRUCTURE_TAGS])))
 
@@ -93,7 +98,7 @@ def _precheck(path: Path) -> dict[str, tuple[int, int]]:
         raise TreeFileError([Problem(origin(path, error.lineno, error.offset + 1), f"XML: {message}")]) from None
     if problems:
         raise TreeFileError(problems)
-    return names
+    return names, given
 
 
 def _check_leaf(cls: type, attrs: dict[str, str], where: Origin, problems: list[Problem]) -> None:

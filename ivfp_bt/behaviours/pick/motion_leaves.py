@@ -28,7 +28,7 @@ class Release(PlanLeaf):
     """Open the gripper and retract the arm: put back a grasp that failed verification."""
 
     def make_plan(self) -> Plan:
-        return release_plan()
+        return release_plan(self.robot.position("gripper"))
 
 
 class ResetArm(PlanLeaf):

@@ -27,4 +27,6 @@ class Observe(Leaf):
         self.record = {"observation": frame}
         pixels = 0 if frame.target_mask is None else int(frame.target_mask.sum())
         self.feedback_message = f"{frame.color.shape[1]}x{frame.color.shape[0]}, target {pixels} px"
+        if not pixels and frame.target_note:
+            self.feedback_message += f" ({frame.target_note})"
         return Status.SUCCESS
