@@ -56,16 +56,18 @@ def table_one(args: argparse.Namespace) -> dict:
                   f"({time.monotonic() - started:.0f} s)", flush=True)
     order = [name for name, _, _ in strategies(args.rl)]
     rows.sort(key=lambda row: (row["objects"] != "seen", order.index(row["strategy"])))
+    from ivfp_bt import versions
     return {"scene": args.scene, "trials": args.trials, "picks_per_trial": args.picks, "seeds": "1000-",
-            "rows": rows}
+            "versions": versions.installed(), "rows": rows}
 
 
 def _kept_rows(measured: list[str] | None, scene: str) -> list[dict]:
-    """With --strategies, the saved rows of the other strategies (the same trials, seeds and scene)."""
+    """With --strategies, the saved rows of the other strategies (the same trials, seeds, scene and versions)."""
     path = TABLES_DIR / "table1.json"
     saved = json.loads(path.read_text()) if path.is_file() else {}
-    if not measured or scene_of(saved) != scene:
-        return []
+    from ivfp_bt import versions
+    if not measured or scene_of(saved) != scene or saved.get("versions") != versions.installed():
+        return []   # rows measured with other versions of the physics or models do not mix
     return [row for row in saved["rows"] if row["strategy"] not in measured]
 
 

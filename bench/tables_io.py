@@ -38,7 +38,7 @@ def table_one_md(t: dict, title: str = "## Table I: pick success", image: bool =
     lines = [f"{title}\n\nScene `{scene_of(t)}`, {t['trials']} bins × {t['picks_per_trial']} picks per strategy "
              "and item set, seeds 1000 up. SR is the simulator's ground truth after extraction; UPH counts simulated "
              "robot time plus measured compute time. A bin's trial ends early when no item left can be ordered "
-             "(on bin-v2 those lying on their side are not), so strategies differ in picks.\n",
+             "(on bin-v2 those lying on their side are not), so strategies differ in picks. " + versions_line(t) + "\n",
              "| strategy | SR % seen | picks seen | UPH seen | SR % unseen | picks unseen | UPH unseen |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for name in names:
@@ -50,6 +50,14 @@ def table_one_md(t: dict, title: str = "## Table I: pick success", image: bool =
                       str(r["picks"]) if r else "–", f"{r['uph']:.1f}" if r else "–"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + ("\n\n![Table I](tables/table1.png)\n" if image else "\n")
+
+
+def versions_line(t: dict) -> str:
+    """Which versions of the physics and models a table's figures came from."""
+    found = t.get("versions")
+    if not found:
+        return "Measured before versions were recorded, with an earlier MuJoCo 3.x."
+    return "Measured with " + ", ".join(f"{name} {version}" for name, version in found.items()) + "."
 
 
 def ceiling_md(c: dict) -> str:

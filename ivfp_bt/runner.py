@@ -31,6 +31,7 @@ from ivfp_bt.display.shape import tree_nodes
 from ivfp_bt.display.tree_log import TreeLog
 from ivfp_bt.evaluation.pick_truth import PickTruth, truth_counts
 from ivfp_bt.robot import Robot, open_robot
+from ivfp_bt.robot.interface import wait_until_still
 from ivfp_bt.sidecar.recorder import SidecarRecorder
 from ivfp_bt.sidecar.store import RunStore
 from ivfp_bt.sidecar.writer import BackgroundWriter
@@ -38,6 +39,7 @@ from ivfp_bt.tree.load import LoadedTree
 
 log = logging.getLogger("ivfp_bt.runner")
 DEFAULT_ROBOT_PERIOD_S = 0.1   # robot time per tick when ticking "as fast as possible"
+GRIPPER_OPEN_TIMEOUT_S = 3.0   # the safe stop waits this long (robot time) for the gripper to open
 
 
 @dataclass
@@ -103,43 +105,50 @@ class Executive:
         self.tree_log: TreeLog | None = None
         self.recorder: SidecarRecorder | None = None
         self._interrupts = 0
+        self._stopping = False          # the safe stop has begun: signals are noted, not obeyed
         self._pick_started = 0.0
         self._in_pick = False
         # which item is ordered next: seeded apart from the tree's own draws
         self._orders_rng = np.random.default_rng([options.seed or 0, 0x0DE5])
 
     def run(self) -> RunSummary:
-        """Run to completion, interruption or fault; never leaves the robot moving."""
+        """Run to completion, interruption or fault; never leaves the robot moving. Signals stay
+        routed here until the safe stop has finished: one that comes during it is noted, not
+        obeyed, so a Ctrl-C followed by SIGTERM cannot kill the process with the gripper closed."""
         started = time.monotonic()
-        try:
-            with _signals_handled(self._on_signal):
-                resources = self._resources()
-                self.tree.setup(timeout=self.options.setup_timeout_s, **resources)
-                for key, value in self.loaded.blackboard.items():
-                    py_trees.blackboard.Blackboard.set(key, value)
-                if self.work_cell is not None:
-                    self.truth = PickTruth(self.work_cell)
-                    self.tree.visitors.append(self.truth)   # before the recorder, which stores its verdicts
-                if self.options.record_dir:
-                    self._open_recorder(resources["clock"])
-                handlers = [self._count_picks]
-                if self.options.tree_log:
-                    self.tree_log = TreeLog(self.tree, self.write)
-                    handlers.insert(0, self.tree_log)
+        with _signals_handled(self._on_signal):
+            try:
+                self._run_tree()
+            except KeyboardInterrupt:
+                self.summary.stopped = "interrupted"
+            except (Exception, SystemExit) as error:  # any fault, a leaf's sys.exit too: stop safely, report after
+                self.summary.stopped, self.summary.fault = "fault", f"{type(error).__name__}: {error}"
+                self.summary.fault_error = error
+            finally:
+                self._stopping = True
+                self._stop_safely()
+                self.summary.wall_s = time.monotonic() - started
                 if self.watcher is not None:
-                    handlers.append(lambda tree: self.watcher.ticked(tree, self.summary))
-                self._tick(lambda tree: [handler(tree) for handler in handlers])
-        except KeyboardInterrupt:
-            self.summary.stopped = "interrupted"
-        except Exception as error:  # any fault: stop safely first, report after
-            self.summary.stopped, self.summary.fault = "fault", f"{type(error).__name__}: {error}"
-            self.summary.fault_error = error
-        finally:
-            self._stop_safely()
-            self.summary.wall_s = time.monotonic() - started
-            if self.watcher is not None:
-                self.watcher.ended(self.summary)
+                    self.watcher.ended(self.summary)
         return self.summary
+
+    def _run_tree(self) -> None:
+        resources = self._resources()
+        self.tree.setup(timeout=self.options.setup_timeout_s, **resources)
+        for key, value in self.loaded.blackboard.items():
+            py_trees.blackboard.Blackboard.set(key, value)
+        if self.work_cell is not None:
+            self.truth = PickTruth(self.work_cell)
+            self.tree.visitors.append(self.truth)   # before the recorder, which stores its verdicts
+        if self.options.record_dir:
+            self._open_recorder(resources["clock"])
+        handlers = [self._count_picks]
+        if self.options.tree_log:
+            self.tree_log = TreeLog(self.tree, self.write)
+            handlers.insert(0, self.tree_log)
+        if self.watcher is not None:
+            handlers.append(lambda tree: self.watcher.ticked(tree, self.summary))
+        self._tick(lambda tree: [handler(tree) for handler in handlers])
 
     def _tick(self, post_tick: Callable[[py_trees.trees.BehaviourTree], Any]) -> None:
         if self.robot is not None:
@@ -250,6 +259,8 @@ class Executive:
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
         self._interrupts += 1
+        if self._stopping:
+            return
         self.summary.stopped = "interrupted"
         self.tree.interrupt()
         if self._interrupts > 1:
@@ -263,13 +274,19 @@ class Executive:
         if self.robot is not None:
             robot = self.robot
             steps += [("stop the robot", robot.stop), ("open the gripper", robot.open_gripper),
-                      ("close the robot", robot.close)]
+                      ("see the gripper open", lambda: _wait_gripper_open(robot)), ("close the robot", robot.close)]
         for what, step in steps:
             try:
                 step()
-            except Exception as error:  # every step runs, whatever the one before did
+            except BaseException as error:  # every step runs, whatever the one before did
                 log.error("could not %s: %s", what, error)
                 self.write(f"warning: could not {what}: {error}")
+
+
+def _wait_gripper_open(robot: Robot) -> None:
+    """Closing the robot while the gripper still moves can leave it shut on an item."""
+    if not wait_until_still(robot, "gripper", GRIPPER_OPEN_TIMEOUT_S):
+        raise TimeoutError(f"the gripper was still moving after {GRIPPER_OPEN_TIMEOUT_S:g} s")
 
 
 @contextlib.contextmanager

@@ -27,6 +27,10 @@ class RecordingRobot:
     def open_gripper(self) -> None:
         self.calls.append("open_gripper")
 
+    def status(self):
+        from ivfp_bt.robot.interface import RobotStatus
+        return RobotStatus(self.now(), {"gripper": 0.10})
+
     def close(self) -> None:
         self.calls.append("close")
 
@@ -45,6 +49,25 @@ class MoveArm(Leaf):
     def terminate(self, new_status: py_trees.common.Status) -> None:
         if new_status == py_trees.common.Status.INVALID:
             self.robot.calls.append("cancel move")
+
+
+class SlowStop(Leaf):
+    """Test leaf: runs until stopped, and its stop takes half a second (a motion winding down)."""
+
+    def update(self) -> py_trees.common.Status:
+        return py_trees.common.Status.RUNNING
+
+    def terminate(self, new_status: py_trees.common.Status) -> None:
+        if new_status == py_trees.common.Status.INVALID:
+            time.sleep(0.5)
+            print("slow stop finished", flush=True)
+
+
+class Exit(Leaf):
+    """Test leaf: code that calls sys.exit(3) (a library that exits on a bad setting)."""
+
+    def update(self) -> py_trees.common.Status:
+        raise SystemExit(3)
 
 
 class Explode(Leaf):

@@ -15,7 +15,7 @@ import pytest
 from ivfp_bt.errors import UserError
 from ivfp_bt.runner import Executive, RunOptions
 from ivfp_bt.tree.load import load_tree
-from tests.conftest import TUTORIALS
+from tests.conftest import REPO, TUTORIALS
 from tests.fakes import RecordingRobot
 
 
@@ -97,6 +97,45 @@ def test_missing_robot_is_a_user_error(write, monkeypatch):
     assert str(summary.fault_error).startswith("no Stretch found: HELLO_FLEET_PATH")
 
 
+def test_a_leaf_that_calls_sys_exit_is_a_fault_with_a_safe_stop(write):
+    robot = RecordingRobot()
+    summary, _ = run(write("t.yaml", "tree:\n  Parallel:\n    policy: success_on_all\n    children: [MoveArm, Exit]\n"),
+                     fake=robot, tick_hz=0)
+    assert summary.stopped == "fault" and summary.fault == "SystemExit: 3"
+    assert robot.calls == ["move", "cancel move", "stop", "open_gripper", "close"]
+
+
+def test_the_safe_stop_sees_the_gripper_open_before_closing_the_robot(write):
+    """A fault with an item in the closed gripper: the robot is closed only once the gripper has
+    opened (it used to be closed while the gripper was still moving)."""
+    from ivfp_bt.robot import open_robot
+
+    opened = []
+
+    def factory(kind, seed):
+        robot = open_robot(kind, seed)
+        close = robot.close
+        robot.close = lambda: (opened.append(robot.positions()["gripper"]), close())
+        return robot
+
+    path = write("t.yaml", """
+        tree:
+          Sequence:
+            memory: true
+            children:
+              - Observe: {observation: "{observation}"}
+              - ProposeGrasps: {strategy: centroid, count: 1, observation: "{observation}", candidates: "{candidates}"}
+              - NextCandidate: {candidates: "{candidates}", remaining: "{candidates}", grasp: "{grasp}"}
+              - ExecuteGrasp: {grasp: "{grasp}", observation: "{observation}"}
+              - Explode
+    """)
+    lines: list[str] = []
+    summary = Executive(load_tree(path), RunOptions(picks=1, tick_hz=10, seed=1001), write=lines.append,
+                        robot_factory=factory).run()
+    assert summary.stopped == "fault" and not [line for line in lines if line.startswith("warning")]
+    assert opened and opened[0] > 0.09          # open (0.10 m), not on its way there
+
+
 def _wait_for_handlers(pid: int, timeout_s: float = 30.0) -> None:
     """Until the run has installed its signal handlers (it catches SIGTERM, which Python alone
     does not): a fixed sleep sent the signal during imports on a busy machine."""
@@ -126,3 +165,21 @@ def test_ctrl_c_on_the_command_line_exits_cleanly_with_a_summary(sig):
     assert process.returncode == 130, err
     assert "stopped: interrupted" in out
     assert "Traceback" not in err
+
+
+def test_a_signal_during_the_safe_stop_is_noted_not_obeyed(write):
+    """Ctrl-C, then SIGTERM 50 ms later (a supervisor's follow-up): the safe stop finishes, the
+    summary is printed and the run exits 130, not killed with 143 halfway through."""
+    path = write("t.yaml", "tree:\n  SlowStop\n")      # its stop takes 0.5 s
+    for _ in range(3):
+        process = subprocess.Popen([sys.executable, "-c", "import tests.fakes, ivfp_bt.cli.main as m, sys; "
+                                    f"sys.exit(m.main(['run', '{path}', '--picks', '5', '--tick-hz', '0']))"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+        _wait_for_handlers(process.pid)
+        time.sleep(0.3)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+        assert process.returncode == 130, err
+        assert "slow stop finished" in out and "stopped: interrupted" in out

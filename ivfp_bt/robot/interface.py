@@ -171,3 +171,19 @@ def wait_for(robot: Robot, motions: list[Motion], timeout: float, period: float 
             robot.stop()
             raise TimeoutError(f"motions not done after {timeout:.1f} s of robot time")
         robot.sync(period)
+
+
+def wait_until_still(robot: Robot, joint: str, timeout: float, still_s: float = 0.2, tolerance: float = 0.001,
+                     period: float = 0.05) -> bool:
+    """Let robot time pass until ``joint`` has moved less than ``tolerance`` for ``still_s`` (it
+    reached its target or stopped against something); False if it still moved after ``timeout``."""
+    end = robot.now() + timeout
+    last, since = robot.status().joints[joint], robot.now()
+    while robot.now() < end:
+        robot.sync(period)
+        position = robot.status().joints[joint]
+        if abs(position - last) > tolerance:
+            last, since = position, robot.now()
+        elif robot.now() - since >= still_s:
+            return True
+    return False

@@ -97,9 +97,13 @@ async def _serve_socket(websocket: WebSocket, queue: Any, hub: LiveHub) -> None:
     sender = asyncio.create_task(send())
     try:
         while True:
-            text = await websocket.receive_text()
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000))
             try:
-                reply = handle_message(text, hub.operator)
+                if message.get("text") is None:
+                    raise MessageError("messages are JSON text, not binary")
+                reply = handle_message(message["text"], hub.operator)
             except MessageError as error:
                 reply = {"type": "error", "message": str(error)}
             await websocket.send_json(reply)
@@ -111,15 +115,16 @@ def _text(request: Request, name: str) -> str:
     value = request.query_params.get(name)
     if not value:
         raise UserError(f"missing query parameter {name!r}")
+    if "\x00" in value or len(value) > 1024:
+        raise UserError(f"query parameter {name!r} is not a name")
     return value
 
 
 def _int(request: Request, name: str) -> int:
     text = _text(request, name)
-    try:
-        return int(text)
-    except ValueError:
-        raise UserError(f"query parameter {name!r} must be a whole number, not {text!r}") from None
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise UserError(f"query parameter {name!r} must be a whole number below 10^9, not {text[:20]!r}")
+    return int(text)
 
 
 def _jpeg(data: bytes | None, headers: dict[str, str]) -> Response:
@@ -144,7 +149,10 @@ class TokenGate:
         if not guarded or self._allowed(scope):
             await self.app(scope, receive, send)
         elif scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 4401, "reason": "a token is required"})
+            # accepted first, so the page sees the 4401 (a close before accepting is a bare HTTP 403)
+            if (await receive())["type"] == "websocket.connect":
+                await send({"type": "websocket.accept"})
+                await send({"type": "websocket.close", "code": 4401, "reason": "a token is required"})
         else:
             response = JSONResponse({"error": "this server requires a token: add ?token=... to the address"},
                                     status_code=401)

@@ -1,5 +1,7 @@
 """Serving the app: on 127.0.0.1 by default; any other address needs a token, made up here
-when none is given and printed in the page's address."""
+when none is given and printed in the page's address. Only the page's own origin and, on
+loopback, loopback host names are served (origin_guard); connections, idle time and message
+sizes are bounded (connections)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ import uvicorn
 
 from ivfp_bt.errors import UserError
 from ivfp_bt.web.app import create_app
+from ivfp_bt.web import connections
 from ivfp_bt.web.hub import LiveHub
+from ivfp_bt.web.origin_guard import OriginGuard
 from ivfp_bt.web.replay import RunLibrary
 
 TOKEN_ENV = "IVFP_BT_TOKEN"
@@ -70,8 +74,12 @@ class WebServer:
         self.token = token_for(options.host, options.token)
         self.hub = hub
         self.sock = bind(options.host, options.port)
-        app = create_app(hub, RunLibrary(options.runs), self.token)
-        config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", lifespan="off", timeout_graceful_shutdown=2)
+        app = OriginGuard(create_app(hub, RunLibrary(options.runs), self.token), loopback_only=is_loopback(options.host))
+        self.max_connections = connections.max_connections()
+        config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", lifespan="off", timeout_graceful_shutdown=2,
+                                http=connections.bounded_protocol(self.max_connections),
+                                ws_max_size=connections.MAX_MESSAGE_BYTES, ws_per_message_deflate=False,
+                                h11_max_incomplete_event_size=connections.MAX_MESSAGE_BYTES)
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 

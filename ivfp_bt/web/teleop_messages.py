@@ -18,7 +18,7 @@ def handle_message(text: str, operator: Any) -> dict:
     """Carry out one message from the page; the reply to send back."""
     try:
         message = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):   # RecursionError: nested deeper than the parser goes
         raise MessageError("not JSON") from None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         raise MessageError('a message is a JSON object with a "type"')
