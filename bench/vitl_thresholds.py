@@ -32,7 +32,7 @@ def probed_picks(runs: list[Path]) -> list[list[tuple[float, bool]]]:
 
     picks: dict[tuple, list[tuple[float, bool]]] = {}
     for run in runs:
-        with RunStore(run) as store:
+        with RunStore.reader(run) as store:
             for attempt in store.ids():
                 record = store.record(attempt)
                 pick = record.get("pick") or {}

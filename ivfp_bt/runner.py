@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ import py_trees
 from ivfp_bt import versions
 from ivfp_bt.display.shape import tree_nodes
 from ivfp_bt.display.tree_log import TreeLog
+from ivfp_bt.errors import UserError
 from ivfp_bt.evaluation.pick_truth import PickTruth, truth_counts
 from ivfp_bt.robot import Robot, open_robot
 from ivfp_bt.robot.interface import wait_until_still
@@ -39,6 +41,7 @@ from ivfp_bt.tree.load import LoadedTree
 
 log = logging.getLogger("ivfp_bt.runner")
 DEFAULT_ROBOT_PERIOD_S = 0.1   # robot time per tick when ticking "as fast as possible"
+RESUME_SEED_STRIDE = 1_000_003  # a resumed session's bin seed: the run's seed + this x its sessions so far
 GRIPPER_OPEN_TIMEOUT_S = 3.0   # the safe stop waits this long (robot time) for the gripper to open
 
 
@@ -110,6 +113,8 @@ class Executive:
         self._in_pick = False
         # which item is ordered next: seeded apart from the tree's own draws
         self._orders_rng = np.random.default_rng([options.seed or 0, 0x0DE5])
+        self._seed = options.seed       # this session's: a resumed run's is its own (see _resume_point)
+        self._picks_before = 0          # picks a resumed run directory already holds
 
     def run(self) -> RunSummary:
         """Run to completion, interruption or fault; never leaves the robot moving. Signals stay
@@ -133,6 +138,11 @@ class Executive:
         return self.summary
 
     def _run_tree(self) -> None:
+        if self.options.record_dir:
+            self._resume_point()
+            if self._picks_before >= self.options.picks:
+                self.write(f"{self.options.record_dir}: all {self.options.picks} picks are recorded already")
+                return
         resources = self._resources()
         self.tree.setup(timeout=self.options.setup_timeout_s, **resources)
         for key, value in self.loaded.blackboard.items():
@@ -174,8 +184,31 @@ class Executive:
                 if self.options.realtime:
                     time.sleep(max(0.0, period - (time.monotonic() - started)))
 
+    def _resume_point(self) -> None:
+        """A run directory that exists is resumed with the same tree, seed and robot (anything
+        else would mix two runs in one); the picks it holds count, and the rest go on in a bin
+        packed from a seed of their own, so no pick is made, or stored, twice."""
+        if not (Path(self.options.record_dir) / "records.sqlite").is_file():
+            return
+        with RunStore.reader(self.options.record_dir) as old:
+            meta, done, sessions = old.meta(), old.picks_done(), len(old.sessions())
+        was = (meta.get("tree_path", meta.get("tree")), meta.get("seed"), meta.get("robot"))
+        now = (str(Path(self.loaded.file).resolve()) if "tree_path" in meta else self.loaded.file, self.options.seed,
+               self.options.robot)
+        if meta and was != now:
+            raise UserError(f"{self.options.record_dir} holds a run of {meta.get('tree')} (seed {meta.get('seed')}, "
+                            f"robot {meta.get('robot')}); record this one elsewhere, or resume it with the same "
+                            "tree, seed and robot")
+        self._picks_before = done
+        if done and self.options.seed is not None:
+            self._seed = self.options.seed + RESUME_SEED_STRIDE * max(1, sessions)
+            self._orders_rng = np.random.default_rng([self._seed, 0x0DE5])
+        if done < self.options.picks:
+            self.write(f"resuming {self.options.record_dir}: {done} of {self.options.picks} picks recorded"
+                       + (f"; the rest on a bin packed from seed {self._seed}" if done else ""))
+
     def _resources(self) -> dict[str, Any]:
-        seed = self.options.seed
+        seed = self._seed
         if seed is not None:
             random.seed(seed)
         rng = np.random.default_rng(seed)
@@ -200,7 +233,8 @@ class Executive:
         return TerminalLabeller()
 
     def _open_recorder(self, clock: Callable[[], float]) -> None:
-        store = RunStore(self.options.record_dir, {"tree": self.loaded.file, "seed": self.options.seed,
+        store = RunStore(self.options.record_dir, {"tree": self.loaded.file, "tree_path": str(Path(self.loaded.file).resolve()),
+                                                   "seed": self.options.seed, "session_seed": self._seed,
                                                    "robot": self.options.robot, "tree_nodes": tree_nodes(self.tree.root),
                                                    "versions": versions.record(), **(self.options.meta or {})})
         self.recorder = SidecarRecorder(BackgroundWriter(store), clock, self.work_cell, self.truth)
@@ -243,15 +277,15 @@ class Executive:
             entry.update(outcome=self.truth.outcome, intervention=bool(judged is not None and judged.needs_person))
         if self.recorder is not None:
             entry["attempts"] = self.recorder.pick_attempts
-            self.recorder.end_pick(status)
+            self.recorder.end_pick(status, self._picks_before + self.summary.picks, entry.get("outcome"))
         self.summary.pick_log.append(entry)
         self.write(self._pick_line(entry))
-        if self.summary.picks >= self.options.picks:
+        if self._picks_before + self.summary.picks >= self.options.picks:
             tree.interrupt()
 
     def _pick_line(self, entry: dict[str, Any]) -> str:
         verdict = "succeeded" if entry["result"] == "SUCCESS" else "failed"
-        line = f"pick {self.summary.picks}/{self.options.picks}: the tree {verdict}"
+        line = f"pick {self._picks_before + self.summary.picks}/{self.options.picks}: the tree {verdict}"
         if "outcome" in entry:
             scene = self.robot.scene
             line += f"; the simulator says {entry['outcome']} (target: {scene.target_item.type_name})"

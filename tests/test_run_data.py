@@ -87,3 +87,20 @@ def test_lerobot_export_writes_the_v3_layout_with_rewards(run_dir, tmp_path):
 def test_export_refuses_what_is_not_a_run(tmp_path, capsys):
     assert main(["export", "lerobot", str(tmp_path), str(tmp_path / "out")]) == 1
     assert "not a run directory" in capsys.readouterr().err
+
+
+def test_a_damaged_attempt_costs_its_episode_not_the_export(run_dir, tmp_path, caplog):
+    import logging
+    import shutil
+
+    copy = tmp_path / "run"
+    shutil.copytree(run_dir, copy)
+    store = RunStore.reader(copy)
+    probed = [i for i in store.ids() if "probe_video" in store.arrays(i)]
+    damaged = copy / "arrays" / f"attempt_{probed[0]:06d}.npz"
+    damaged.write_bytes(damaged.read_bytes()[:200])
+    with caplog.at_level(logging.WARNING):
+        assert main(["export", "lerobot", str(copy), str(tmp_path / "ds")]) == 0
+    info = json.loads((tmp_path / "ds" / "meta" / "info.json").read_text())
+    assert info["total_episodes"] == len(probed) - 1
+    assert f"attempt {probed[0]}: its arrays cannot be read" in caplog.text

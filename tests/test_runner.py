@@ -97,6 +97,24 @@ def test_missing_robot_is_a_user_error(write, monkeypatch):
     assert str(summary.fault_error).startswith("no Stretch found: HELLO_FLEET_PATH")
 
 
+def test_a_recorded_run_resumes_without_repeating_a_pick_or_mixing_runs(write, tmp_path):
+    from ivfp_bt.sidecar.store import RunStore
+
+    record = str(tmp_path / "run")
+    tree = TUTORIALS / "01_sequence.yaml"
+    first, _ = run(tree, picks=2, tick_hz=0, seed=3, record_dir=record)
+    assert first.picks == 2 and RunStore.reader(record).picks_done() == 2
+    resumed, lines = run(tree, picks=3, tick_hz=0, seed=3, record_dir=record)
+    assert resumed.picks == 1 and lines[0].startswith(f"resuming {record}: 2 of 3 picks recorded")
+    assert lines[1].startswith("pick 3/3: the tree succeeded")
+    again, lines = run(tree, picks=3, tick_hz=0, seed=3, record_dir=record)
+    assert again.picks == 0 and lines == [f"{record}: all 3 picks are recorded already"]
+    other, _ = run(TUTORIALS / "02_fallback_retry.yaml", picks=5, tick_hz=0, seed=3, record_dir=record)
+    assert other.stopped == "fault" and isinstance(other.fault_error, UserError)
+    assert "holds a run of" in str(other.fault_error) and "01_sequence.yaml" in str(other.fault_error)
+    assert RunStore.reader(record).meta()["tree"].endswith("01_sequence.yaml")   # history kept
+
+
 def test_a_leaf_that_calls_sys_exit_is_a_fault_with_a_safe_stop(write):
     robot = RecordingRobot()
     summary, _ = run(write("t.yaml", "tree:\n  Parallel:\n    policy: success_on_all\n    children: [MoveArm, Exit]\n"),

@@ -47,7 +47,13 @@ def test_kill_9_mid_run_keeps_completed_attempts_and_the_run_resumes(tmp_path):
         assert record["pick"]["seed"] == 7 and arrays["rgb"].shape[2] == 3
         if "label" in record:
             assert arrays["probe_video"].shape[1:] == (224, 224, 3)
+    done = store.picks_done()
     store.close()
-    resumed = start_run(run_dir, picks=1)
+    resumed = start_run(run_dir, picks=done + 1)     # one more pick than the killed run finished
     assert resumed.wait(timeout=120) == 0, resumed.stderr.read().decode()
-    assert RunStore(run_dir).ids()[: len(ids) + 1] == list(range(1, len(ids) + 2))
+    store = RunStore.reader(run_dir)
+    new = store.ids()[len(ids):]
+    assert store.ids()[: len(ids)] == ids and new and new[0] == len(ids) + 1 and store.picks_done() == done + 1
+    # the resumed pick is made on a bin of its own: nothing the killed run logged is logged again
+    assert {store.record(i)["pick"]["seed"] for i in new} == {7 + 1_000_003}
+    assert store.meta()["seed"] == 7 and [session["seed"] for session in store.sessions()] == [7, 7]

@@ -11,7 +11,7 @@ from ivfp_bt.cli.run_cmd import parse_sets
 from ivfp_bt.errors import UserError
 from ivfp_bt.evaluation.metrics import summarise
 from ivfp_bt.evaluation.report import bar_plot, markdown_table
-from ivfp_bt.evaluation.trials import run_trials, trial_specs
+from ivfp_bt.evaluation.trials import TrialsLost, run_resumable, trial_specs
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Run each tree for --trials freshly packed bins (seeded) of --picks-per-trial "
                        "picks and report success rate (the simulator's ground truth), units per hour (simulated "
                        "robot time plus compute time), human interventions per hour and how picks failed. Writes "
-                       "OUT/results.md, OUT/results.png and every attempt's records under OUT/<tree>/.")
+                       "OUT/results.md, OUT/results.png and every attempt's records under OUT/<tree>/. Run again "
+                       "with the same OUT to finish an evaluation that was cut short: finished trials are kept.")
     p.add_argument("trees", nargs="+", metavar="TREE", help="tree files to evaluate")
     p.add_argument("--trials", type=int, default=10, help="bins per tree (default: 10)")
     p.add_argument("--picks-per-trial", type=int, default=12, help="picks per bin (default: 12)")
@@ -42,7 +43,7 @@ def handle(args: argparse.Namespace) -> int:
     sets = parse_sets(args.set)
     for tree in args.trees:
         load_tree(tree, sets)   # every file checked before any trial starts
-    rows = []
+    rows, lost = [], None
     with progress_bar() as progress:
         for tree in args.trees:
             specs = trial_specs(tree, args.trials, args.picks_per_trial, args.objects, args.out, args.seed, sets,
@@ -55,12 +56,22 @@ def handle(args: argparse.Namespace) -> int:
                 m = summarise("", finished)
                 progress.update(task, advance=1, info=f"SR {100 * m.success_rate:.0f}% of {m.picks} picks")
 
-            rows.append(summarise(Path(tree).stem, run_trials(specs, args.workers, done)))
+            try:
+                results = run_resumable(specs, args.workers, done)
+            except TrialsLost as error:   # keep and report what finished; a rerun finishes the rest
+                results, lost = error.finished, error
+            rows.append(summarise(Path(tree).stem, results))
+            if lost is not None:
+                break
     args.out.mkdir(parents=True, exist_ok=True)
     table = markdown_table(rows, args.objects, scene)
+    if lost is not None:
+        table += f"\n**Incomplete:** {lost}.\n"
     (args.out / "results.md").write_text(table)
     bar_plot(rows, args.out / "results.png", f"{args.trials} trials x {args.picks_per_trial} picks, "
              f"{args.objects} objects, {scene}")
     print(table)
     print(f"wrote {args.out / 'results.md'}, {args.out / 'results.png'} and the records under {args.out}/")
+    if lost is not None:
+        raise lost
     return 0

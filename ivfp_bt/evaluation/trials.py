@@ -2,14 +2,21 @@
 
 Trials run in worker processes (each opens its own simulation); every trial's attempts are
 logged by the sidecar under OUT/<tree>/trial_<seed>/ so an evaluation is also a data set.
+A worker that dies (killed, out of memory) loses its trial alone: the finished trials are
+kept, the lost ones named (``TrialsLost``), and ``run_resumable`` finishes an evaluation that
+was cut short without redoing a finished trial or logging an attempt twice.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import json
 import multiprocessing
+import shutil
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ivfp_bt.errors import UserError
@@ -34,6 +41,20 @@ class TrialResult:
     compute_s: float
     stopped: str
     fault: str = ""
+
+
+RESULT_FILE = "trial.json"   # written into a trial's run directory when the trial has ended
+
+
+class TrialsLost(UserError):
+    """Worker processes died: ``finished`` trials are kept, ``lost`` ones (started, not finished)
+    and ``not_run`` ones are not."""
+
+    def __init__(self, finished: list[TrialResult], lost: list[TrialSpec], not_run: list[TrialSpec], why: str):
+        self.finished, self.lost, self.not_run = finished, lost, not_run
+        names = ", ".join(f"{Path(s.tree).stem} seed {s.seed}" for s in lost) or "none"
+        super().__init__(f"a worker process died ({why}); lost trial(s): {names}; {len(finished)} finished, "
+                         f"{len(not_run)} not started. Run the same command again to finish them")
 
 
 def run_trial(spec: TrialSpec) -> TrialResult:
@@ -77,11 +98,15 @@ def run_trials(specs: list[TrialSpec], workers: int, done: Callable[[TrialResult
         return results
     owned = pool is None
     pool = pool or worker_pool(workers)
-    pending = [pool.submit(run_trial, spec) for spec in specs]
+    pending = {pool.submit(run_trial, spec): spec for spec in specs}
     try:
         for future in futures.as_completed(pending):
             results.append(future.result())
             done(results[-1])
+    except BrokenProcessPool as error:
+        unfinished = [spec for spec in specs if spec not in {r.spec for r in results}]
+        lost = [spec for spec in unfinished if Path(spec.record_dir).exists()]   # a trial that had begun
+        raise TrialsLost(results, lost, [s for s in unfinished if s not in lost], str(error) or "killed") from None
     except BaseException:
         for future in pending:
             future.cancel()
@@ -90,3 +115,57 @@ def run_trials(specs: list[TrialSpec], workers: int, done: Callable[[TrialResult
         if owned:
             pool.shutdown(cancel_futures=True)
     return sorted(results, key=lambda r: (r.spec.tree, r.spec.seed))
+
+
+def run_resumable(specs: list[TrialSpec], workers: int, done: Callable[[TrialResult], None] = lambda result: None
+                  ) -> list[TrialResult]:
+    """``run_trials`` for trials that may have run before: a finished one's result is read back
+    (and ``done`` hears of it), one left part-way is moved to OUT/interrupted/ and run again."""
+    kept, todo = [], []
+    for spec in specs:
+        result = load_result(spec)
+        if result is not None:
+            kept.append(result)
+            done(result)
+            continue
+        _move_aside(Path(spec.record_dir))
+        todo.append(spec)
+
+    def finished(result: TrialResult) -> None:
+        save_result(result)
+        done(result)
+    try:
+        ran = run_trials(todo, workers, finished)
+    except TrialsLost as lost:
+        lost.finished = kept + lost.finished
+        raise
+    return sorted(kept + ran, key=lambda r: (r.spec.tree, r.spec.seed))
+
+
+def save_result(result: TrialResult) -> None:
+    path = Path(result.spec.record_dir) / RESULT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(result)))
+    tmp.replace(path)
+
+
+def load_result(spec: TrialSpec) -> TrialResult | None:
+    """The saved result of this very trial (same tree, seed, picks, items, settings), else None."""
+    path = Path(spec.record_dir) / RESULT_FILE
+    try:
+        raw = json.loads(path.read_text())
+        saved = TrialSpec(**{**raw["spec"], "sets": tuple(tuple(pair) for pair in raw["spec"]["sets"])})
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if saved != spec:
+        return None
+    return TrialResult(spec, raw["pick_log"], raw["robot_s"], raw["compute_s"], raw["stopped"], raw.get("fault", ""))
+
+
+def _move_aside(started: Path) -> None:
+    """Keep what an interrupted trial logged, out of the way of its rerun."""
+    if started.exists():
+        aside = started.parent / "interrupted" / f"{started.name}_{time.strftime('%Y%m%d-%H%M%S')}"
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(started, aside)

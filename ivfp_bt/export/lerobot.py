@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ivfp_bt.errors import UserError
-from ivfp_bt.sidecar.store import RunStore
+from ivfp_bt.sidecar.store import RunStore, UnreadableAttempt, warn_skipped
 
 CODEBASE_VERSION = "v3.0"
 TASK = "pick the target item from the bin"
@@ -28,9 +28,8 @@ def export_lerobot(run_dir: Path, out: Path, fps: float | None = None) -> dict:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    store = RunStore(run_dir)
-    episodes = [(i, store.record(i), store.arrays(i)) for i in store.ids()]
-    episodes = [e for e in episodes if "probe_video" in e[2]]
+    with RunStore.reader(run_dir) as store:
+        episodes = [(i, store.record(i), arrays) for i in store.ids() if "probe_video" in (arrays := _arrays(store, i))]
     if not episodes:
         raise UserError(f"{run_dir}: no attempt with a probe video to export (record a tree that probes, "
                         "such as trees/collect_demos.yaml)")
@@ -56,6 +55,14 @@ def export_lerobot(run_dir: Path, out: Path, fps: float | None = None) -> dict:
     (out / "meta/info.json").write_text(json.dumps(info, indent=2))
     (out / "meta/stats.json").write_text(json.dumps(_stats(rows), indent=2))
     return info
+
+
+def _arrays(store: RunStore, attempt: int) -> dict[str, np.ndarray]:
+    try:
+        return store.arrays(attempt)
+    except UnreadableAttempt as error:   # one damaged file loses that episode, not the export
+        warn_skipped(error)
+        return {}
 
 
 def _rate(times: np.ndarray) -> float:

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from ivfp_bt.errors import UserError
-from ivfp_bt.sidecar.store import RunStore
+from ivfp_bt.sidecar.store import RunStore, UnreadableAttempt, warn_skipped
 
 ARRAY_KEYS = {"rgb", "depth", "mask", "probe_video"}
 
@@ -44,15 +44,16 @@ def _runs_under(path: Path) -> list[Path]:
 def chosen_attempts(run_dirs: Iterable[str | Path], choose: Callable[[dict], Any]
                     ) -> Iterator[list[tuple[RunStore, int, dict, Any]]]:
     """(store, attempt, record, what ``choose`` said) for each logged attempt ``choose`` says
-    something other than None of; the stores stay open inside the ``with`` to read arrays."""
-    stores = [RunStore(run) for run in _existing_runs(run_dirs)]
+    something other than None of, whose arrays can be read (others are skipped with a
+    warning); the stores stay open, read-only, inside the ``with`` to read arrays."""
+    stores = [RunStore.reader(run) for run in _existing_runs(run_dirs)]
     try:
         chosen = []
         for store in stores:
             for attempt in store.ids():
                 record = store.record(attempt)
                 value = choose(record)
-                if value is not None:
+                if value is not None and _readable(store, attempt):
                     chosen.append((store, attempt, record, value))
         yield chosen
     finally:
@@ -72,16 +73,27 @@ def _existing_runs(run_dirs: Iterable[str | Path]) -> list[Path]:
     return runs
 
 
+def _readable(store: RunStore, attempt: int) -> bool:
+    try:
+        store.check_arrays(attempt)
+    except UnreadableAttempt as error:
+        warn_skipped(error)
+        return False
+    return True
+
+
 class AttemptDataset(torch.utils.data.Dataset):
+    """Every readable attempt of the runs (read-only; an unreadable one is skipped with a warning)."""
+
     def __init__(self, run_dirs: Iterable[str | Path], require: Iterable[str] = ()):
         self.stores: list[RunStore] = []
         self.index: list[tuple[int, int]] = []
         require = tuple(require)
         for run_dir in _existing_runs(run_dirs):
-            store = RunStore(run_dir)
+            store = RunStore.reader(run_dir)
             self.stores.append(store)
             for attempt in store.ids():
-                if all(self._has(store, attempt, key) for key in require):
+                if _readable(store, attempt) and all(self._has(store, attempt, key) for key in require):
                     self.index.append((len(self.stores) - 1, attempt))
 
     @staticmethod

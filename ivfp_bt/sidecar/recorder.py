@@ -41,6 +41,9 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         self.looked_again = False     # a look since the open attempt's grasp: the next one's context
 
     def begin_pick(self, context: dict[str, Any]) -> None:
+        """A pick begins: everything before it must be stored (``StorageError`` stops the run
+        before the robot moves again)."""
+        self.writer.check()
         self.context, self.pick_records = dict(context), {}
         self.pick_attempts = 0
         self.looked_again = False
@@ -55,6 +58,7 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         if was != status or status in FINISHED:
             if starts_attempt and was is not Status.RUNNING:
                 self._grasp_started = self.clock()   # the attempt began when its grasp did
+                self.writer.check(wait=False)        # no grasp the disk has no room to record
             self._last[behaviour.id] = status
             self.pending.append((self.tick, self.clock(), node_path(behaviour), status.value))
         if getattr(behaviour, "WATCH_FAILURE", False) and status is Status.RUNNING and self.work_cell is not None:
@@ -108,11 +112,12 @@ class SidecarRecorder(py_trees.visitors.VisitorBase):
         else:
             self.attempt.add(self.work_cell.failure_moment())
 
-    def end_pick(self, status: Status) -> None:
-        """The root finished: the pick's last attempt is complete."""
+    def end_pick(self, status: Status, number: int, outcome: str | None = None) -> None:
+        """The root finished: the pick's last attempt is complete, and the pick is counted."""
         if self.attempt is not None:
             self.attempt.add({"pick_result": status.value})
         self._close()
+        self.writer.submit_pick(number, status.value, outcome)
 
     def _close(self) -> None:
         if self.attempt is None:

@@ -92,7 +92,7 @@ def summarise_runs(run_dirs: list[Path]) -> CollectionSummary:
     """Counts over the logged attempts: what was labelled, and how often the label was right."""
     summary = CollectionSummary()
     for run_dir in run_dirs:
-        with RunStore(run_dir) as store:
+        with RunStore.reader(run_dir) as store:
             for attempt in store.ids():
                 record = store.record(attempt)
                 summary.attempts += 1

@@ -249,7 +249,7 @@ def _iteration_stats(run_dirs: list[Path]) -> dict[str, float]:
     the classifier's reward agreed with it."""
     rewards, successes, picks, judged, agreed = [], 0, 0, 0, 0
     for run in run_dirs:
-        with RunStore(run) as store:
+        with RunStore.reader(run) as store:
             for attempt in store.ids():
                 record = store.record(attempt)
                 truth = true_outcome(record) == "success"

@@ -2,8 +2,9 @@
 
 The web server shares its process, and its file descriptors, with the robot run: 300 idle
 connections once used up the descriptors and faulted the run. Every connection now counts
-against ``max_connections`` (one over the bound is closed at once), a connection that sends
-no request within ``IDLE_S`` is closed, responses go out without Nagle's delay, and WebSocket
+against ``max_connections`` (one over the bound takes the place of a connection with no
+request under way, or is closed at once when every one is busy), a connection that sends no
+request within ``IDLE_S`` is closed, responses go out without Nagle's delay, and WebSocket
 messages are capped in size and never compressed (a small compressed message can inflate
 to gigabytes).
 """
@@ -20,6 +21,7 @@ IDLE_S = 10                    # a connection must send its request, or its next
 MAX_MESSAGE_BYTES = 64 * 1024  # a teleop message is under 200 bytes
 MAX_QUEUED_MESSAGES = 4        # per WebSocket, read by the run as they come
 FD_RESERVE = 64                # descriptors left for the run itself (logs, images, the simulation)
+ACCEPT_BURST = 16              # connections asyncio accepts in one go, before any is counted or refused
 
 
 def max_connections() -> int:
@@ -42,8 +44,8 @@ def bounded_protocol(limit: int) -> type[H11Protocol]:
 
     class BoundedH11(H11Protocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            if len(self.connections) >= limit:
-                transport.abort()
+            if len(self.connections) >= limit and not _evict_idle(self.connections):
+                transport.abort()   # every connection is busy: refuse the newcomer, not a request under way
                 return
             sock = transport.get_extra_info("socket")
             if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
@@ -57,3 +59,15 @@ def bounded_protocol(limit: int) -> type[H11Protocol]:
                 super().connection_lost(exc)
 
     return BoundedH11
+
+
+def _evict_idle(connections: set) -> bool:
+    """Close one HTTP connection that has no request under way, to make room: whoever holds
+    idle connections cannot lock the page out. False when there is none."""
+    for protocol in connections:
+        idle = protocol.cycle is None or protocol.cycle.response_complete if isinstance(protocol, H11Protocol) else False
+        if idle and protocol.transport is not None:
+            protocol.transport.close()
+            protocol.connections.discard(protocol)
+            return True
+    return False

@@ -3,13 +3,14 @@ status changes (with the tree's shape), and each attempt's record, head image an
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ivfp_bt.errors import UserError
-from ivfp_bt.sidecar.store import RunStore
+from ivfp_bt.sidecar.store import RunStore, UnreadableAttempt, warn_skipped
 from ivfp_bt.web.pictures import filmstrip, head_picture, jpeg
 
 SUMMARY_FIELDS = ("label", "outcome", "foreseen_outcome", "reward", "classifier_p_success", "pick_result", "ignored")
@@ -31,10 +32,14 @@ class RunLibrary:
         found = sorted(p.parent for p in self.root.rglob("records.sqlite"))
         listed = []
         for run_dir in found:
-            with RunStore(run_dir) as store:
-                meta = store.meta()
-                listed.append({"run": run_dir.relative_to(self.root).as_posix() or ".", "attempts": len(store),
-                               "tree": meta.get("tree"), "modified": run_dir.joinpath("records.sqlite").stat().st_mtime})
+            try:
+                with RunStore.reader(run_dir) as store:
+                    meta = store.meta()
+                    listed.append({"run": run_dir.relative_to(self.root).as_posix() or ".", "attempts": len(store),
+                                   "tree": meta.get("tree"),
+                                   "modified": run_dir.joinpath("records.sqlite").stat().st_mtime})
+            except (UserError, sqlite3.Error, ValueError) as error:   # one bad run hides no other
+                warn_skipped(error)
         return listed
 
     def open(self, run: str) -> RunStore:
@@ -42,7 +47,7 @@ class RunLibrary:
         run_dir = (self.root / run).resolve()
         if not run_dir.is_relative_to(self.root) or not (run_dir / "records.sqlite").is_file():
             raise RunNotFound(f"no run {run!r} under {self.root}")
-        return RunStore(run_dir)
+        return RunStore.reader(run_dir)
 
     def timeline(self, run: str) -> dict[str, Any]:
         """The tree's nodes, every logged status change as [tick, time, node index, status, attempt],
@@ -92,10 +97,15 @@ class RunLibrary:
 
     @staticmethod
     def _arrays(store: RunStore, run: str, attempt: int, keys: tuple[str, ...]) -> tuple[dict, dict]:
+        """The attempt's record and arrays; no arrays (no pictures) when they cannot be read."""
         try:
-            return store.record(attempt), store.arrays(attempt, keys)
+            record = store.record(attempt)
+            return record, store.arrays(attempt, keys)
         except KeyError:
             raise RunNotFound(f"run {run!r} has no attempt {attempt}") from None
+        except UnreadableAttempt as error:
+            warn_skipped(error)
+            return record, {}
 
 
 def _node_from_path(path: str, index: dict[str, int]) -> dict[str, Any]:

@@ -79,7 +79,8 @@ class WebServer:
         config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", lifespan="off", timeout_graceful_shutdown=2,
                                 http=connections.bounded_protocol(self.max_connections),
                                 ws_max_size=connections.MAX_MESSAGE_BYTES, ws_per_message_deflate=False,
-                                h11_max_incomplete_event_size=connections.MAX_MESSAGE_BYTES)
+                                h11_max_incomplete_event_size=connections.MAX_MESSAGE_BYTES,
+                                backlog=connections.ACCEPT_BURST)
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
