@@ -1,7 +1,7 @@
 """Faults thrown at a recording run, and what held: kill -9 at random moments, Ctrl-C followed
 by SIGTERM 50 ms later. Bounded in count and time; nothing leaves this machine.
 
-    MUJOCO_GL=egl python bench/run_probes.py [--kills 10] [--double-signals 5]   # about 2 min
+    MUJOCO_GL=egl python bench/run_probes.py [--kills 10] [--double-signals 5]   # about 5 min
 
 For each kill: is every stored attempt readable (record and arrays), and does the run directory
 then resume (exit 0) without storing a pick twice. For each double signal: the exit code (130

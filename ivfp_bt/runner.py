@@ -233,10 +233,10 @@ class Executive:
         return TerminalLabeller()
 
     def _open_recorder(self, clock: Callable[[], float]) -> None:
-        store = RunStore(self.options.record_dir, {"tree": self.loaded.file, "tree_path": str(Path(self.loaded.file).resolve()),
-                                                   "seed": self.options.seed, "session_seed": self._seed,
-                                                   "robot": self.options.robot, "tree_nodes": tree_nodes(self.tree.root),
-                                                   "versions": versions.record(), **(self.options.meta or {})})
+        session = {"tree": self.loaded.file, "tree_path": str(Path(self.loaded.file).resolve()),
+                   "seed": self.options.seed, "session_seed": self._seed, "robot": self.options.robot,
+                   "tree_nodes": tree_nodes(self.tree.root), "versions": versions.record(), **(self.options.meta or {})}
+        store = RunStore(self.options.record_dir, session)
         self.recorder = SidecarRecorder(BackgroundWriter(store), clock, self.work_cell, self.truth)
         self.tree.visitors.append(self.recorder)
 
@@ -255,7 +255,7 @@ class Executive:
         if self.recorder is not None:
             self.recorder.begin_pick(context)
         if self.tree_log is not None:
-            self.tree_log.begin_pick(self.summary.picks + 1)
+            self.tree_log.begin_pick(self._picks_before + self.summary.picks + 1)
         self._in_pick, self._pick_started = True, self._now()
 
     def _now(self) -> float:
@@ -287,8 +287,7 @@ class Executive:
         verdict = "succeeded" if entry["result"] == "SUCCESS" else "failed"
         line = f"pick {self._picks_before + self.summary.picks}/{self.options.picks}: the tree {verdict}"
         if "outcome" in entry:
-            scene = self.robot.scene
-            line += f"; the simulator says {entry['outcome']} (target: {scene.target_item.type_name})"
+            line += f"; the simulator says {entry['outcome']} (target: {self.work_cell.context()['target_type']})"
         return line + f" [{entry['robot_s']:.1f} s]"
 
     def _on_signal(self, signum: int, _frame: Any) -> None:

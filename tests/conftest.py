@@ -16,6 +16,15 @@ REPO = Path(__file__).resolve().parents[1]
 TUTORIALS = REPO / "trees" / "tutorials"
 
 
+def centroid_grasp_then(*leaves: str) -> str:
+    """A tree file: one centroid grasp in a fresh bin, then ``leaves`` in sequence."""
+    steps = ['Observe: {observation: "{observation}"}',
+             'ProposeGrasps: {strategy: centroid, count: 1, observation: "{observation}", candidates: "{candidates}"}',
+             'NextCandidate: {candidates: "{candidates}", remaining: "{candidates}", grasp: "{grasp}"}',
+             'ExecuteGrasp: {grasp: "{grasp}", observation: "{observation}"}', *leaves]
+    return "tree:\n  Sequence:\n    memory: true\n    children:\n" + "".join(f"      - {step}\n" for step in steps)
+
+
 @pytest.fixture(autouse=True)
 def clean_blackboard():
     py_trees.blackboard.Blackboard.clear()

@@ -6,22 +6,10 @@ from ivfp_bt.cli.main import main
 from ivfp_bt.evaluation.pick_truth import truth_counts
 from ivfp_bt.runner import Executive, RunOptions
 from ivfp_bt.tree.load import load_tree
+from tests.conftest import centroid_grasp_then
 
 # grasps the centroid, extracts and drops, then fails: the item is out of the bin all the same
-EXTRACT_THEN_FAIL = """
-tree:
-  Sequence:
-    memory: true
-    children:
-      - Observe: {observation: "{observation}"}
-      - ProposeGrasps: {strategy: centroid, count: 1, observation: "{observation}", candidates: "{candidates}"}
-      - NextCandidate: {candidates: "{candidates}", remaining: "{candidates}", grasp: "{grasp}"}
-      - ExecuteGrasp: {grasp: "{grasp}", observation: "{observation}"}
-      - Extract
-      - Drop
-      - ResetArm
-      - Fail
-"""
+EXTRACT_THEN_FAIL = centroid_grasp_then("Extract", "Drop", "ResetArm", "Fail")
 
 
 def test_each_pick_prints_the_trees_verdict_and_the_simulators(write):

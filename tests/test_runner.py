@@ -15,7 +15,7 @@ import pytest
 from ivfp_bt.errors import UserError
 from ivfp_bt.runner import Executive, RunOptions
 from ivfp_bt.tree.load import load_tree
-from tests.conftest import REPO, TUTORIALS
+from tests.conftest import REPO, TUTORIALS, centroid_grasp_then
 from tests.fakes import RecordingRobot
 
 
@@ -136,17 +136,7 @@ def test_the_safe_stop_sees_the_gripper_open_before_closing_the_robot(write):
         robot.close = lambda: (opened.append(robot.positions()["gripper"]), close())
         return robot
 
-    path = write("t.yaml", """
-        tree:
-          Sequence:
-            memory: true
-            children:
-              - Observe: {observation: "{observation}"}
-              - ProposeGrasps: {strategy: centroid, count: 1, observation: "{observation}", candidates: "{candidates}"}
-              - NextCandidate: {candidates: "{candidates}", remaining: "{candidates}", grasp: "{grasp}"}
-              - ExecuteGrasp: {grasp: "{grasp}", observation: "{observation}"}
-              - Explode
-    """)
+    path = write("t.yaml", centroid_grasp_then("Explode"))
     lines: list[str] = []
     summary = Executive(load_tree(path), RunOptions(picks=1, tick_hz=10, seed=1001), write=lines.append,
                         robot_factory=factory).run()

@@ -1,6 +1,8 @@
 """The sidecar logger: a py_trees visitor that sees every ticked node and logs attempts.
 
-It never blocks the tick on storage: finished attempts go to a background writer. An
+Finished attempts go to a background writer, so storage does not stall the tick; only as a
+pick begins does it wait for the writes so far, and before each grasp it checks that writes
+succeed and the disk has room, so the robot never makes an attempt that cannot be kept. An
 attempt starts when a leaf that starts attempts (ExecuteGrasp) finishes, and ends when the
 next one starts or the pick ends. What came before a grasp since the pick's last look
 (Observe, ProposeGrasps) goes into each attempt made from that look: a tree that looks again
