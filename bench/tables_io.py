@@ -19,6 +19,16 @@ The papers' tables, measured on the simulated work-cell. Each table names its sc
 configuration, frozen before any learned strategy was measured on it
 ([calibration.md](calibration.md)). Regenerate with `python bench/paper_tables.py`
 (all three, about an hour on 2 cores; `--tables 1` for one). Figures in brackets are the papers'.
+
+**Which figures come from which versions.** Table I was measured again on 2026-12-06 with the
+pinned versions named under it, after two fixes that change what a pick does: guarded gripper
+openings no longer end at once on the squeeze they release (Drop used to keep the item in the
+gripper, and Release let go late, dragging it as the arm backed out), and Release opens 3 cm
+wider than it holds instead of fully. RL@20 was not measured again (its checkpoint is not
+shipped). Everything else on this page, the headroom table, Tables II and III, the
+anticipation figures and the notes below, was measured before both, with an earlier MuJoCo 3.x
+whose version was not recorded, and quotes those figures; the earlier Table I is in git history
+(`docs/tables/table1.json` before commit "Table I measured again").
 """
 
 

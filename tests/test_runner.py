@@ -45,18 +45,18 @@ def test_tick_rate_is_respected(write):
 
 
 def test_tree_log_marks_each_pick_and_prints_only_what_changed(write):
-    path = write("t.yaml", "tree:\n  Selector:\n    memory: true\n    children:\n"
-                           "      - Wait: {duration: 0.05}\n      - Succeed\n")
+    path = write("t.yaml", "tree:\n  Sequence:\n    memory: true\n    children:\n"
+                           "      - Succeed: {name: first}\n      - Wait: {duration: 0.05}\n")
     summary, lines = run(path, picks=2, tick_hz=200, tree_log=True)
     assert summary.ticks > 10
     first = lines.index("── pick 1 ──")
     second = lines.index("── pick 2 ──")
-    # per pick: the header, the tick it started on (RUNNING), the tick it ended on, the result
-    assert lines[first + 1] == "tick 1\n  Selector: RUNNING\n    Wait: RUNNING"
-    assert lines[first + 2].endswith("\n  Selector: SUCCESS\n    Wait: SUCCESS")
+    # per pick: the header, the tick it started on, the tick it ended on, the result
+    assert lines[first + 1] == "tick 1\n  Sequence: RUNNING\n    first [Succeed]: SUCCESS\n    Wait: RUNNING"
+    assert lines[first + 2].endswith("\n  Sequence: SUCCESS\n    Wait: SUCCESS")
     assert lines[first + 3].startswith("pick 1/2: the tree succeeded")
-    # the second pick shows its own changes only: Succeed was never ticked, nothing reset is listed
-    assert lines[second + 1].endswith("\n  Selector: RUNNING\n    Wait: RUNNING")
+    # the second pick shows all it did, the same statuses as the first's included; nothing reset is listed
+    assert lines[second + 1].endswith("\n  Sequence: RUNNING\n    first [Succeed]: SUCCESS\n    Wait: RUNNING")
     assert lines[second + 3].startswith("pick 2/2: the tree succeeded") and len(lines) == second + 4
 
 

@@ -2,9 +2,9 @@
 
 A pick opens with a header; each tick on which something changed prints the tick's number
 and, in tree order and indented by depth, each node whose status changed on that tick with
-its new status (``Observe: SUCCESS``; a running node that was stopped: ``stopped``). What the
-last pick left behind is not shown: a pick prints its own changes alone, and the executive
-closes it with its result line.
+its new status (``Observe: SUCCESS``; a running node that was stopped: ``stopped``). Only
+nodes the tick visited count, and each pick starts afresh, so what the last pick left behind
+is never shown; the executive closes each pick with its result line.
 """
 
 from __future__ import annotations
@@ -31,23 +31,26 @@ class TreeLog:
     def __init__(self, tree: py_trees.trees.BehaviourTree, write: Callable[[str], None] = print):
         self.tree = tree
         self.write = write
+        self.visits = py_trees.visitors.SnapshotVisitor()   # which nodes this tick visited
+        tree.add_visitor(self.visits)
         self.last: dict[object, Status] = {}
         self.printed = 0
 
     def begin_pick(self, number: int) -> None:
-        """Start a pick's log: changes are counted from the statuses the last pick left."""
-        self.last = {node.id: node.status for node, _ in _walk(self.tree.root)}
+        """Start a pick's log: a node's status counts only once this pick has ticked it."""
+        self.last = {}
         self.write(f"── pick {number} ──")
 
     def __call__(self, tree: py_trees.trees.BehaviourTree) -> None:
         changes = []
         for node, depth in _walk(tree.root):
             was = self.last.get(node.id, Status.INVALID)
-            if node.status == was:
-                continue
+            if node.id in self.visits.visited:
+                if node.status == was:
+                    continue
+            elif not (node.status is Status.INVALID and was is Status.RUNNING):
+                continue   # not ticked: what it shows is from before (a stopped node is the exception)
             self.last[node.id] = node.status
-            if node.status is Status.INVALID and was is not Status.RUNNING:
-                continue   # a finished node reset for another run: nothing happened to it
             kind = type_name(node)
             label = node.name if node.name == kind else f"{node.name} [{kind}]"
             status = "stopped" if node.status is Status.INVALID else node.status.value
