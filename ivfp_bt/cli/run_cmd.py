@@ -17,16 +17,19 @@ from ivfp_bt.tree.load import LoadedTree, load_tree
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run a tree until N picks are done",
                        description="Build the tree, set it up with the robot it needs and tick it until N picks "
-                       "(runs of the root to SUCCESS or FAILURE) are done. Ctrl-C stops the robot, opens the "
-                       "gripper and prints a summary.")
+                       "(runs of the root to SUCCESS or FAILURE) are done. Each pick prints a line with the tree's "
+                       "verdict and, in the simulation, the simulator's ground truth. Ctrl-C stops the robot, opens "
+                       "the gripper and prints a summary.")
     p.add_argument("tree", help="tree file (.yaml, or BehaviorTree.CPP .xml)")
     p.add_argument("--robot", choices=KNOWN, default="sim", help="robot backend, if the tree needs one (default: sim)")
     p.add_argument("--picks", type=_positive_int, default=1, help="picks to attempt (default: 1)")
     p.add_argument("--seed", type=int, default=None, help="random seed for the run")
     p.add_argument("--tick-hz", type=float, default=10.0, help="tick rate; 0 ticks as fast as possible (default: 10)")
-    p.add_argument("--tree-log", action="store_true", help="print the ticked nodes and their status when they change")
+    p.add_argument("--tree-log", action="store_true", help="print each pick's status changes as they happen: a header per pick, then per tick the nodes "
+                   "whose status changed, indented by depth")
     p.add_argument("--record", metavar="RUN_DIR", default=None,
-                   help="log every pick attempt to RUN_DIR with the sidecar (resumes a run directory that exists)")
+                   help="log every pick attempt to RUN_DIR with the sidecar; a run directory that exists is resumed "
+                   "(same tree, seed and robot): its picks count towards --picks")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree file")
     web = p.add_argument_group("web page", "watch the run live in a browser (statuses, blackboard, images, probe "
                                "video, probabilities); with a robot the run then keeps to real time")
