@@ -1,7 +1,7 @@
 """Faults thrown at a recording run, and what held: kill -9 at random moments, Ctrl-C followed
 by SIGTERM 50 ms later. Bounded in count and time; nothing leaves this machine.
 
-    MUJOCO_GL=egl python bench/run_probes.py [--kills 10] [--double-signals 5]   # about 5 min
+    MUJOCO_GL=egl python bench/run_probes.py [--kills 10] [--double-signals 5]   # about 6 min
 
 For each kill: is every stored attempt readable (record and arrays), and does the run directory
 then resume (exit 0) without storing a pick twice. For each double signal: the exit code (130
@@ -52,7 +52,7 @@ def readable(run_dir: Path) -> tuple[int, int]:
 def kill_probe(tmp: Path, index: int, rng: random.Random) -> str:
     run_dir = tmp / f"kill_{index}"
     process = start(run_dir, 50)
-    delay = rng.uniform(3.0, 12.0)
+    delay = rng.uniform(4.0, 25.0)   # from start-up to several attempts in
     time.sleep(delay)
     process.kill()
     process.communicate()

@@ -92,6 +92,8 @@ def summarise_runs(run_dirs: list[Path]) -> CollectionSummary:
     """Counts over the logged attempts: what was labelled, and how often the label was right."""
     summary = CollectionSummary()
     for run_dir in run_dirs:
+        if not (Path(run_dir) / "records.sqlite").is_file():
+            continue   # a bin whose trial stopped before it logged anything
         with RunStore.reader(run_dir) as store:
             for attempt in store.ids():
                 record = store.record(attempt)

@@ -19,14 +19,13 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 IDLE_S = 10                    # a connection must send its request, or its next one, within this
 MAX_MESSAGE_BYTES = 64 * 1024  # a teleop message is under 200 bytes
-MAX_QUEUED_MESSAGES = 4        # per WebSocket, read by the run as they come
 FD_RESERVE = 64                # descriptors left for the run itself (logs, images, the simulation)
 ACCEPT_BURST = 16              # connections asyncio accepts in one go, before any is counted or refused
 
 
 def max_connections() -> int:
     """As many connections as the descriptor limit allows beside the run's own files, at most 128.
-    Raises the soft limit to the hard one first, where it is lower."""
+    Raises the soft limit towards the hard one (to 4096 at most) first, where it is lower."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
         target = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
@@ -65,8 +64,9 @@ def _evict_idle(connections: set) -> bool:
     """Close one HTTP connection that has no request under way, to make room: whoever holds
     idle connections cannot lock the page out. False when there is none."""
     for protocol in connections:
-        idle = protocol.cycle is None or protocol.cycle.response_complete if isinstance(protocol, H11Protocol) else False
-        if idle and protocol.transport is not None:
+        if not isinstance(protocol, H11Protocol) or protocol.transport is None:
+            continue   # a WebSocket, or one refused over the bound
+        if protocol.cycle is None or protocol.cycle.response_complete:
             protocol.transport.close()
             protocol.connections.discard(protocol)
             return True
