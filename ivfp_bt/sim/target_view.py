@@ -41,4 +41,5 @@ def unseen_target_reason(robot: "SimRobot", bodies: np.ndarray, camera_pose: np.
     if cover <= 0:
         return f"{name} is hidden behind the bin or the shelf"
     body = model.body(cover).name or f"body {cover}"
-    return f"{name} is hidden behind {'the robot' + chr(39) + 's ' if body.startswith(('link_', 'base')) else ''}{body}"
+    owner = "the robot's " if body.startswith(("link_", "base")) else ""
+    return f"{name} is hidden behind {owner}{body}"
