@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ivfp_bt import versions
+
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 TABLES_DIR = DOCS / "tables"
@@ -67,7 +69,7 @@ def versions_line(t: dict) -> str:
     found = t.get("versions")
     if not found:
         return "Measured before versions were recorded, with an earlier MuJoCo 3.x."
-    return "Measured with " + ", ".join(f"{name} {version}" for name, version in found.items()) + "."
+    return f"Measured with {versions.listed(found)}."
 
 
 def ceiling_md(c: dict) -> str:

@@ -82,9 +82,9 @@ def idle_connections(port: int, n: int = 300) -> tuple[int, bool]:
         sock.setblocking(False)
         try:
             alive += sock.recv(1) != b""
-        except BlockingIOError:
+        except BlockingIOError:   # nothing to read, not closed: still held open
             alive += 1
-        except OSError:
+        except OSError:           # reset by the server: refused or evicted
             pass
     still_serves = keep_alive_ms(port, 3) < 1000
     for sock in held:

@@ -33,6 +33,11 @@ def installed() -> dict[str, str]:
     return found
 
 
+def listed(found: dict[str, str] | None = None) -> str:
+    """``"mujoco 3.17.0, torch 2.13.0+cpu, ..."``: ``found`` (default: the installed ones) as text."""
+    return ", ".join(f"{name} {version}" for name, version in (found or installed()).items())
+
+
 def pinned() -> dict[str, str]:
     """The exact versions ivfp-bt's own metadata pins (``name==version``), by distribution."""
     try:

@@ -172,7 +172,7 @@ def test_a_real_browser_on_another_origin_cannot_drive_the_robot(server, tmp_pat
             super().__init__(*args, directory=str(tmp_path / "evil"), **kwargs)
 
         def log_message(self, *args) -> None:
-            pass
+            pass   # keep the test's output to the test
 
     evil = ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
     threading.Thread(target=evil.serve_forever, daemon=True).start()

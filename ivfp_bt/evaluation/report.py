@@ -23,8 +23,7 @@ def markdown_table(rows: list[StrategyMetrics], objects: str, scene: str) -> str
 
 def versions_note() -> str:
     """The versions the figures came from, and a warning when they are not the pinned ones."""
-    found = versions.installed()
-    text = "Measured with " + ", ".join(f"{name} {version}" for name, version in found.items()) + ".\n"
+    text = f"Measured with {versions.listed()}.\n"
     mismatched = versions.mismatches()
     if mismatched:
         text += ("\n**Not the pinned versions:** " + ", ".join(mismatched) + "; these figures may not match the "

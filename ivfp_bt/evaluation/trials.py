@@ -128,7 +128,7 @@ def run_resumable(specs: list[TrialSpec], workers: int, done: Callable[[TrialRes
             kept.append(result)
             done(result)
             continue
-        _move_aside(Path(spec.record_dir))
+        move_aside(Path(spec.record_dir))
         todo.append(spec)
 
     def finished(result: TrialResult) -> None:
@@ -163,8 +163,8 @@ def load_result(spec: TrialSpec) -> TrialResult | None:
     return TrialResult(spec, raw["pick_log"], raw["robot_s"], raw["compute_s"], raw["stopped"], raw.get("fault", ""))
 
 
-def _move_aside(started: Path) -> None:
-    """Keep what an interrupted trial logged, out of the way of its rerun."""
+def move_aside(started: Path) -> None:
+    """Keep what an interrupted trial or bin logged, in OUT/interrupted/, out of the way of its rerun."""
     if started.exists():
         aside = started.parent / "interrupted" / f"{started.name}_{time.strftime('%Y%m%d-%H%M%S')}"
         aside.parent.mkdir(parents=True, exist_ok=True)

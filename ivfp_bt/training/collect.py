@@ -8,15 +8,13 @@ OUT/interrupted/ so nothing logged is lost and nothing is counted twice.
 
 from __future__ import annotations
 
-import shutil
-import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ivfp_bt.evaluation.trials import TrialResult, TrialSpec, run_trials
+from ivfp_bt.evaluation.trials import TrialResult, TrialSpec, move_aside, run_trials
 from ivfp_bt.sidecar.store import RunStore
 
 TREES = Path(__file__).resolve().parents[2] / "trees"
@@ -75,11 +73,7 @@ def collect(specs: list[TrialSpec], workers: int,
         if _finished(spec):
             done(None, spec)
             continue
-        started = Path(spec.record_dir)
-        if started.exists():
-            aside = started.parent / "interrupted" / f"{started.name}_{time.strftime('%Y%m%d-%H%M%S')}"
-            aside.parent.mkdir(exist_ok=True)
-            shutil.move(started, aside)
+        move_aside(Path(spec.record_dir))
         todo.append(spec)
 
     def finished(result: TrialResult) -> None:

@@ -34,7 +34,7 @@ def write_card(directory: Path, title: str, what: str, command: str, seed: int, 
     lines = [f"# {title}", "", what, "", "## How it was made", "", "```", command, "```", "",
              f"- seed: {seed}", f"- training time: {seconds / 60:.1f} min on {machine()}",
              f"- weights: {weights:.1f} MB (model.safetensors)",
-             "- versions: " + ", ".join(f"{name} {version}" for name, version in versions.installed().items()),
+             f"- versions: {versions.listed()}",
              "", "## Data", ""]
     lines += [f"- {key}: {value}" for key, value in data.items()]
     lines += ["", "## Metrics", ""] + _metric_lines(metrics)

@@ -34,7 +34,7 @@ def max_connections() -> int:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
                 soft = target
             except (ValueError, OSError):
-                pass
+                pass   # not allowed to raise it here: bound the connections by the limit as it is
     return max(8, min(128, (soft - FD_RESERVE) // 2))
 
 
