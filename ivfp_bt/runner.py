@@ -64,7 +64,7 @@ class RunSummary:
     succeeded: int = 0
     ticks: int = 0
     wall_s: float = 0.0
-    stopped: str = "done"  # done | interrupted | fault
+    stopped: str = "done"  # done | interrupted | fault | runstop | bin empty
     fault: str = ""
     fault_error: BaseException | None = None
     robot_s: float = 0.0            # robot time the picks took
@@ -127,8 +127,9 @@ class Executive:
             except KeyboardInterrupt:
                 self.summary.stopped = "interrupted"
             except (Exception, SystemExit) as error:  # any fault, a leaf's sys.exit too: stop safely, report after
-                self.summary.stopped, self.summary.fault = "fault", f"{type(error).__name__}: {error}"
-                self.summary.fault_error = error
+                if not self._runstop_pressed():     # a command refused under the runstop is no fault
+                    self.summary.stopped, self.summary.fault = "fault", f"{type(error).__name__}: {error}"
+                    self.summary.fault_error = error
             finally:
                 self._stopping = True
                 self._stop_safely()
@@ -179,10 +180,26 @@ class Executive:
             started = time.monotonic()
             self.tree.tick(pre_tick_handler=self._begin_pick, post_tick_handler=post_tick)
             self.summary.compute_s += time.monotonic() - started
+            if self._runstop_pressed():
+                return
             if not self.tree.interrupt_tick_tocking:
                 self.robot.sync(period)
                 if self.options.realtime:
                     time.sleep(max(0.0, period - (time.monotonic() - started)))
+
+    def _runstop_pressed(self) -> bool:
+        """A pressed runstop ends the run where it is: the pick under way is not counted (a resumed
+        run makes it again), and no pick after it is tried against a robot that cannot move."""
+        if self.robot is None or self.summary.stopped == "runstop" or not self.robot.status().runstop:
+            return self.summary.stopped == "runstop"
+        self.summary.stopped = "runstop"
+        pick = self._picks_before + self.summary.picks + (1 if self._in_pick else 0)
+        self.write(f"the runstop is pressed: the robot holds still; pick {pick} is not counted. Release the "
+                   "runstop and run again" + (f" with --record {self.options.record_dir} to go on"
+                                              if self.options.record_dir else ""))
+        self._in_pick = False
+        self.tree.interrupt()
+        return True
 
     def _resume_point(self) -> None:
         """A run directory that exists is resumed with the same tree, seed and robot (anything
@@ -265,6 +282,8 @@ class Executive:
         self.summary.ticks += 1
         status = tree.root.status
         if status not in (py_trees.common.Status.SUCCESS, py_trees.common.Status.FAILURE) or not self._in_pick:
+            return
+        if self._runstop_pressed():
             return
         self._in_pick = False
         self.summary.picks += 1

@@ -11,6 +11,7 @@ import py_trees
 import pytest
 
 os.environ.setdefault("MUJOCO_GL", "egl")   # offscreen rendering on machines without a screen
+import ivfp_bt.sim  # noqa: E402,F401  (before any test imports mujoco: see ivfp_bt/sim/egl_compat.py)
 
 REPO = Path(__file__).resolve().parents[1]
 TUTORIALS = REPO / "trees" / "tutorials"

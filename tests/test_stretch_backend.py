@@ -9,7 +9,7 @@ from ivfp_bt.robot import open_robot
 from ivfp_bt.robot.interface import MotionState
 from ivfp_bt.robot.limits import CommandRefused
 from ivfp_bt.robot.stretch.discovery import NoStretchFound
-from ivfp_bt.robot.stretch.gripper_units import aperture_to_pct, pct_to_aperture
+from ivfp_bt.errors import UserError
 from ivfp_bt.robot.stretch.stretch_robot import StretchRobot
 
 
@@ -36,91 +36,111 @@ def test_a_fleet_without_parameter_files_is_reported_not_exited(monkeypatch, tmp
         open_robot("stretch")
 
 
-def test_gripper_units_match_stretch_bodys_conversion():
-    conversion = pytest.importorskip("stretch_body.gripper_conversion")
-    import stretch_body.robot_params_RE1V0 as re1
-    theirs = conversion.GripperConversion(re1.RE1V0_stretch_gripper["gripper_conversion"])
-    for aperture in (0.0, 0.02, 0.05, 0.09):
-        assert aperture_to_pct(aperture) == pytest.approx(theirs.aperture_to_robotis(aperture))
-        assert pct_to_aperture(aperture_to_pct(aperture)) == pytest.approx(aperture)
-    assert aperture_to_pct(-1.0) == -100.0
+def double_body(seed: int = 0):
+    """stretch_body's Robot as the double plays it (no camera), and its firmware's clock."""
+    from ivfp_bt.sim import open_sim_robot
+    from ivfp_bt.sim.stretch_double.body import Robot
+    from ivfp_bt.sim.stretch_double.firmware import Firmware
+    firmware = Firmware(open_sim_robot(seed))
+    return Robot(firmware), firmware
 
 
-class Joint:
-    def __init__(self, name, calls, pos=0.0):
-        self.name, self.calls, self.status = name, calls, {"pos": pos, "pos_pct": 30.0, "in_guarded_event": False}
-
-    def move_to(self, *args, **kwargs):
-        self.calls.append((self.name, "move_to", args, kwargs))
-
-    def translate_by(self, *args, **kwargs):
-        self.calls.append((self.name, "translate_by", args, kwargs))
+def stretch(body, firmware, **kwargs) -> StretchRobot:
+    return StretchRobot(body, clock=firmware.now, sleep=firmware.sleep, **kwargs)
 
 
-class EndOfArm:
-    def __init__(self, calls):
-        self.calls = calls
-        self.joints = {"wrist_yaw": Joint("wrist_yaw", calls), "stretch_gripper": Joint("stretch_gripper", calls)}
-
-    def get_joint(self, name):
-        return self.joints[name]
-
-    def move_to(self, joint, value, **kwargs):
-        self.calls.append((joint, "move_to", (value,), kwargs))
-
-
-class RecordingBody:
-    """Records what the adapter asks of stretch_body's Robot."""
-
-    def __init__(self):
-        self.calls = []
-        self.lift, self.arm = Joint("lift", self.calls, 0.6), Joint("arm", self.calls, 0.1)
-        self.base = Joint("base", self.calls)
-        self.end_of_arm = EndOfArm(self.calls)
-        self.head = EndOfArm(self.calls)
-        self.head.joints = {"head_pan": Joint("head_pan", self.calls), "head_tilt": Joint("head_tilt", self.calls)}
-        self.pimu = type("Pimu", (), {"status": {"runstop_event": False}})()
-
-    def push_command(self):
-        self.calls.append(("robot", "push_command", (), {}))
-
-    def stop(self):
-        self.calls.append(("robot", "stop", (), {}))
-
-
-def test_commands_translate_to_stretch_body_calls():
-    body = RecordingBody()
-    robot = StretchRobot(body)
-    robot.move_to("lift", 0.8, speed=0.1, contact_effort=40)
-    robot.move_to("gripper", 0.045)
-    robot.move_by("base", 0.1)
-    assert body.calls[0] == ("lift", "move_to", (0.8,),
-                             {"v_m": 0.1, "a_m": 0.15, "contact_thresh_pos": 40, "contact_thresh_neg": -40})
-    assert body.calls[1][0] == "robot"
-    assert body.calls[2] == ("stretch_gripper", "move_to", (pytest.approx(35.0),), {})
-    assert body.calls[4][:2] == ("base", "translate_by") and body.calls[4][2] == (pytest.approx(0.1),)
+def run(robot, motion, timeout=20.0):
+    end = robot.now() + timeout
+    while not motion.done and robot.now() < end:
+        robot.sync(0.05)
+    return motion
 
 
 def test_limits_and_runstop_are_checked_before_anything_is_sent():
-    body = RecordingBody()
-    robot = StretchRobot(body)
+    body, firmware = double_body()
+    robot = stretch(body, firmware)
     with pytest.raises(CommandRefused):
         robot.move_to("arm", 0.9)
-    body.pimu.status["runstop_event"] = True
+    body.pimu.runstop_event_trigger()
     with pytest.raises(CommandRefused, match="runstop"):
         robot.move_to("arm", 0.2)
-    assert body.calls == []
+    firmware.sleep(0.5)
+    assert body.arm.status["pos"] == pytest.approx(0.0, abs=1e-3)
 
 
-def test_sync_finishes_motions_from_status():
-    body = RecordingBody()
-    robot = StretchRobot(body, clock=lambda: 0.0)
-    lift = robot.move_to("lift", 0.7)
-    arm = robot.move_to("arm", 0.3, contact_effort=50)
-    body.lift.status["pos"] = 0.695
-    body.arm.status["in_guarded_event"] = True
+def test_base_moves_finish_on_measured_odometry_not_the_command():
+    """Defect 2: positions()["base"] was the commanded target, so a base move was done at once."""
+    body, firmware = double_body()
+    robot = stretch(body, firmware)
+    motion = robot.move_to("base", 0.08)
+    robot.sync(0.05)
+    assert not motion.done and robot.positions()["base"] < 0.02
+    run(robot, motion)
+    assert motion.state is MotionState.DONE
+    assert robot.positions()["base"] == pytest.approx(body.base.status["x"], abs=1e-9)
+    assert body.base.status["x"] == pytest.approx(0.08, abs=0.011)
+
+
+def test_the_gripper_opens_as_wide_as_this_re1_goes_and_finishes():
+    """Defect 3: OPEN = 0.10 m was clipped by stretch_body to 53.9 % (0.069 m) and timed out."""
+    body, firmware = double_body()
+    robot = stretch(body, firmware)
+    assert robot.limits["gripper"].upper == pytest.approx(0.0693, abs=1e-3)
+    motion = run(robot, robot.move_to("gripper", 0.10))
+    assert motion.state is MotionState.DONE and motion.target == pytest.approx(0.0693, abs=1e-3)
+    assert robot.limits["wrist_yaw"].lower == pytest.approx(-1.384, abs=1e-3)
+
+
+def test_guarded_contact_is_read_from_the_steppers_event_counter():
+    """Defect 4: in_guarded_event lives in status['motor']; an old flag must not finish a new move."""
+    body, firmware = double_body()
+    robot = stretch(body, firmware)
+    body.arm.motor.status["in_guarded_event"] = 1     # left over from an earlier move
+    motion = robot.move_to("arm", 0.1)
+    robot.sync(0.05)
+    assert not motion.done
+    firmware.guarded_events["arm"] += 1               # what the stepper does on contact
+    body.arm.refresh()
     robot.sync(0.0)
-    assert lift.state is MotionState.DONE and arm.state is MotionState.CONTACT
+    assert motion.state is MotionState.CONTACT
+
+
+def test_a_stowed_robot_is_brought_to_the_start_pose():
+    """Defect 6: with the wrist at its stow angle every command was refused."""
+    body, firmware = double_body()
+    for joint, value in (("wrist_yaw", 3.4), ("lift", 0.3)):
+        firmware.sim.hold(joint, value)
+        firmware.sim.drive(joint, value, 1.0, 1.0)
+    firmware.sleep(2.0)
+    robot = stretch(body, firmware)
+    with pytest.raises(CommandRefused, match="outside the workspace"):
+        robot.move_to("lift", 0.5)
+    said = []
+    robot.go_to_start_pose(said.append)
+    assert said and said[0].startswith("moving to the start pose")
+    assert robot.positions()["wrist_yaw"] == pytest.approx(0.0, abs=0.05)
+    run(robot, robot.move_to("lift", 0.5))
+
+
+def test_an_unmigrated_re1_is_refused_before_anything_moves():
+    body, firmware = double_body()
+    body.lift.params = {**body.lift.params, "contact_thresh_N": [-70, 70]}
+    with pytest.raises(UserError, match="RE1_migrate_contacts.py"):
+        stretch(body, firmware)
+
+
+def test_stop_holds_every_joint_the_gripper_too_where_fresh_status_says():
+    """Defect 9: stop() acted on status up to 40 ms old and left the gripper moving."""
+    body, firmware = double_body()
+    robot = stretch(body, firmware)
+    robot.move_to("arm", 0.3)
+    robot.move_to("gripper", 0.0)
+    firmware.sleep(0.9)
+    robot.stop()
+    held_arm, held_gripper = firmware.sim.position("arm"), firmware.sim.position("gripper")
+    firmware.sleep(1.0)
+    assert firmware.sim.position("arm") == pytest.approx(held_arm, abs=0.01)
+    assert firmware.sim.position("gripper") == pytest.approx(held_gripper, abs=0.006)
 
 
 def _calibration(intrinsics, head=None):
@@ -137,14 +157,17 @@ def test_head_frames_come_from_the_d435i_with_the_calibrated_pose(tmp_path):
     from tests.realsense_synth import write_recording
     write_recording(tmp_path / "head.db3")
     camera = HeadCamera(tmp_path / "head.db3")
-    body = RecordingBody()
+    body, firmware = double_body()
     calibration = _calibration(camera.intrinsics, {"pan": -1.6, "tilt": -0.8})
-    robot = StretchRobot.from_body(body, calibration=calibration, head_camera=camera)
-    assert ("head_pan", "move_to", (-1.6,), {}) in body.calls and ("head_tilt", "move_to", (-0.8,), {}) in body.calls
+    robot = StretchRobot.from_body(body, calibration=calibration, head_camera=camera, clock=firmware.now,
+                                   sleep=firmware.sleep)
+    firmware.sleep(0.1)
+    assert body.head.get_joint("head_pan").status["pos"] == -1.6
+    assert body.head.get_joint("head_tilt").status["pos"] == pytest.approx(-0.8, abs=1e-3)
     frame = robot.head_frame()
     robot.close()
     assert frame.color.shape == (424, 240, 3) and frame.depth.shape == (424, 240)
-    assert np.array_equal(frame.camera_pose, calibration.pose)
+    assert np.allclose(frame.camera_pose, calibration.pose, atol=1e-9)
     assert 0.59 < np.median(frame.depth[frame.depth > 0]) < 1.01
 
 
@@ -158,21 +181,25 @@ def test_without_calibration_or_wrist_device_the_errors_say_what_to_set():
         def grab(self):
             return np.zeros((424, 240, 3), np.uint8), np.zeros((424, 240), np.float32), 0.0
 
-    robot = StretchRobot(RecordingBody(), head_camera=Camera())
+    body, firmware = double_body()
+    robot = stretch(body, firmware, head_camera=Camera())
     with pytest.raises(UserError, match="no calibration: run `ivfp-bt calibrate --robot stretch"):
         robot.head_frame()
+    calibrating = stretch(body, firmware, head_camera=Camera(), calibrating=True)   # defect 7
+    assert calibrating.head_frame().color.shape == (424, 240, 3)
     with pytest.raises(UserError, match="set IVFP_BT_WRIST_CAMERA"):
         robot.wrist_camera
     wrong = _calibration(CameraIntrinsics(424, 240, 306, 306, 211.5, 119.5))
     with pytest.raises(UserError, match="gives 240x424 images but its calibration test is for 424x240"):
-        StretchRobot(RecordingBody(), head_camera=Camera(), calibration=wrong).head_frame()
+        stretch(body, firmware, head_camera=Camera(), calibration=wrong).head_frame()
 
 
 def test_the_stretch_backend_conforms_to_the_interface():
     from ivfp_bt.robot.interface import FrameStream, Robot
     from ivfp_bt.robot.stretch.wrist_capture import WristCapture
     wrist = WristCapture.__new__(WristCapture)      # never opened: only its type matters here
-    robot = StretchRobot(RecordingBody(), clock=lambda: 1.0, wrist_camera=wrist)
+    body, firmware = double_body()
+    robot = stretch(body, firmware, wrist_camera=wrist)
     assert isinstance(robot, Robot) and isinstance(robot.wrist_camera, FrameStream)
     status = robot.status()
     assert set(status.joints) == {"base", "lift", "arm", "wrist_yaw", "gripper"}

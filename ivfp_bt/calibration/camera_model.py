@@ -7,6 +7,7 @@ A file holds the head camera's intrinsics, distortion and pose in the robot base
     image_size: [240, 424]          # width, height, as the images arrive (upright)
     intrinsics: {fx: .., fy: .., cx: .., cy: ..}
     distortion: [k1, k2, p1, p2, k3]
+    distortion_model: inverse_brown_conrady   # or brown_conrady (OpenCV's); what the camera reports
     pose_in_base: {translation: [x, y, z], rotation: [[..], [..], [..]]}
     workspace: {min: [x, y, z], max: [x, y, z]}
     head: {pan: .., tilt: ..}       # head joints (radians) the pose holds for; the robot goes there
@@ -24,6 +25,7 @@ from ivfp_bt.errors import UserError
 from ivfp_bt.robot.interface import CameraIntrinsics
 from ivfp_bt.robot.limits import Workspace
 
+DISTORTION_MODELS = ("brown_conrady", "inverse_brown_conrady")
 
 @dataclass(frozen=True)
 class CameraCalibration:
@@ -42,6 +44,7 @@ class CameraCalibration:
             "image_size": [k.width, k.height],
             "intrinsics": {"fx": float(k.fx), "fy": float(k.fy), "cx": float(k.cx), "cy": float(k.cy)},
             "distortion": [float(d) for d in k.distortion],
+            "distortion_model": k.model,
             "pose_in_base": {"translation": [round(float(v), 6) for v in self.pose[:3, 3]],
                              "rotation": [[round(float(v), 6) for v in row] for row in self.pose[:3, :3]]},
             "workspace": {"min": list(self.workspace.lower), "max": list(self.workspace.upper)},
@@ -63,7 +66,10 @@ def load_calibration(path: str | Path) -> CameraCalibration:
         width, height = (int(v) for v in raw["image_size"])
         k = raw["intrinsics"]
         intrinsics = CameraIntrinsics(width, height, float(k["fx"]), float(k["fy"]), float(k["cx"]), float(k["cy"]),
-                                      tuple(float(d) for d in raw.get("distortion", [0, 0, 0, 0, 0])))
+                                      tuple(float(d) for d in raw.get("distortion", [0, 0, 0, 0, 0])),
+                                      str(raw.get("distortion_model", "brown_conrady")))
+        if intrinsics.model not in DISTORTION_MODELS:
+            raise ValueError(f"distortion_model {intrinsics.model!r} is not one of {', '.join(DISTORTION_MODELS)}")
         pose = np.eye(4)
         pose[:3, :3] = np.array(raw["pose_in_base"]["rotation"], dtype=float).reshape(3, 3)
         pose[:3, 3] = np.array(raw["pose_in_base"]["translation"], dtype=float).reshape(3)
@@ -80,11 +86,22 @@ def deproject(u: float, v: float, depth: float, intrinsics: CameraIntrinsics, po
     """The base-frame point seen at pixel (u, v) at ``depth`` metres along the optical axis."""
     if not depth > 0:
         raise ValueError(f"no depth at pixel ({u:.0f}, {v:.0f})")
-    if any(intrinsics.distortion):
+    x, y = (u - intrinsics.cx) / intrinsics.fx, (v - intrinsics.cy) / intrinsics.fy
+    if intrinsics.model == "inverse_brown_conrady" and any(intrinsics.distortion):
+        x, y = _inverse_brown_conrady(x, y, intrinsics.distortion)
+    elif any(intrinsics.distortion):
         import cv2
         x, y = cv2.undistortPoints(np.array([[[u, v]]], dtype=np.float64), intrinsics.matrix,
                                    np.array(intrinsics.distortion))[0, 0]
-    else:
-        x, y = (u - intrinsics.cx) / intrinsics.fx, (v - intrinsics.cy) / intrinsics.fy
     camera_point = np.array([x * depth, y * depth, depth, 1.0])
     return (pose @ camera_point)[:3]
+
+
+def _inverse_brown_conrady(x: float, y: float, coeffs: tuple[float, ...]) -> tuple[float, float]:
+    """librealsense's rs2_deproject_pixel_to_point for RS2_DISTORTION_INVERSE_BROWN_CONRADY:
+    the polynomial takes the distorted normalised point straight to the ideal one."""
+    k1, k2, p1, p2, k3 = (tuple(coeffs) + (0.0,) * 5)[:5]
+    r2 = x * x + y * y
+    f = 1 + k1 * r2 + k2 * r2 * r2 + k3 * r2 * r2 * r2
+    return (x * f + 2 * p1 * x * y + p2 * (r2 + 2 * x * x),
+            y * f + 2 * p2 * x * y + p1 * (r2 + 2 * y * y))

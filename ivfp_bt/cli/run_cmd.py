@@ -111,4 +111,6 @@ def _report(args: argparse.Namespace, summary: RunSummary) -> int:
             raise summary.fault_error
         print(f"error: the run stopped on a fault: {summary.fault}", file=sys.stderr)
         return 1
+    if summary.stopped == "runstop":
+        return 3
     return 130 if summary.stopped == "interrupted" else 0

@@ -27,7 +27,9 @@ class CommandGate:
         self.motions: dict[str, Motion] = {}
 
     def command(self, joint: str, target: float, speed: float | None, contact_effort: float | None,
-                position: float, runstop: bool) -> Motion:
+                position: float, runstop: bool, outside_workspace: bool = False) -> Motion:
+        """``outside_workspace``: a move to the start pose, which begins where the tool point may
+        be outside the workspace (a stowed wrist); joint limits and runstop still hold."""
         if joint not in JOINTS:
             raise CommandRefused(f"unknown joint {joint!r} (joints: {', '.join(JOINTS)})")
         if runstop:
@@ -37,7 +39,7 @@ class CommandGate:
         speed = limit.speed(joint, speed)
         if contact_effort is not None and not 0 < contact_effort <= 100:
             raise CommandRefused(f"{joint}: contact effort {contact_effort:g}% is outside (0, 100]")
-        if joint != "gripper":
+        if joint != "gripper" and not outside_workspace:
             after = {**self.targets, joint: target}
             self.workspace.check_move(joint, tool_point(self.targets), tool_point(after))
         now = self.clock()

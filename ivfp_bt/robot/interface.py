@@ -57,7 +57,11 @@ class Motion:
 
 @dataclass(frozen=True)
 class CameraIntrinsics:
-    """Pinhole intrinsics in pixels (OpenCV convention: pixel centres at integers)."""
+    """Pinhole intrinsics in pixels (OpenCV convention: pixel centres at integers).
+
+    ``model`` says what ``distortion`` (k1, k2, p1, p2, k3) means: ``brown_conrady`` maps ideal
+    to distorted points (OpenCV's), ``inverse_brown_conrady`` maps distorted pixels to ideal
+    ones (the D435's colour stream, as librealsense reports it)."""
 
     width: int
     height: int
@@ -66,6 +70,7 @@ class CameraIntrinsics:
     cx: float
     cy: float
     distortion: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0, 0.0)
+    model: str = "brown_conrady"
 
     @property
     def matrix(self) -> np.ndarray:

@@ -9,6 +9,11 @@ import os
 if not os.environ.get("MUJOCO_GL") and not os.environ.get("DISPLAY"):
     os.environ["MUJOCO_GL"] = "egl"
 
+# `import mujoco` opens its EGL module at once; an old PyOpenGL (stretch_body's) needs a name first
+from ivfp_bt.sim.egl_compat import patch_pyopengl_egl  # noqa: E402
+
+patch_pyopengl_egl()
+
 
 def open_sim_robot(seed: int | None = None, scene_version: str | None = None, objects: str = "seen", extra=None):
     """A simulated Stretch in front of a freshly generated scene (seed 0 when none is given);

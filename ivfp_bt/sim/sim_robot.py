@@ -125,6 +125,18 @@ class SimRobot:
                                      self.now())
         return motion
 
+    def drive(self, joint: str, target: float, speed: float, accel: float) -> None:
+        """Start a trapezoid to ``target`` past the gate: for a double of a robot's firmware, which
+        checks its commands itself (``ivfp_bt.sim.stretch_double``)."""
+        self._trajectories[joint] = (Trapezoid(self._references[joint], target, speed, accel), self.now())
+
+    def driving(self, joint: str) -> bool:
+        """Whether ``joint`` still runs a trajectory, or has not reached its end."""
+        if joint not in self._trajectories:
+            return False
+        trajectory, t0 = self._trajectories[joint]
+        return self.now() - t0 < trajectory.duration or abs(self.position(joint) - trajectory.target) > TOLERANCE[joint]
+
     def move_by(self, joint: str, delta: float, *, speed: float | None = None,
                 contact_effort: float | None = None) -> Motion:
         base = self.gate.targets.get(joint, 0.0)
@@ -193,11 +205,12 @@ class SimRobot:
             if motion.contact_effort is not None and _pushing(motion, effort := self.effort(joint)):
                 motion.finish(MotionState.CONTACT, f"effort {effort:.0f}% on contact")
                 if joint != "gripper" or motion.target > motion.start:
-                    self._hold(joint, self.position(joint))   # a guarded stop holds; a closing gripper squeezes on
+                    self.hold(joint, self.position(joint))   # a guarded stop holds; a closing gripper squeezes on
             elif now - t0 >= trajectory.duration and abs(self.position(joint) - motion.target) <= TOLERANCE[joint]:
                 motion.finish(MotionState.DONE)
 
-    def _hold(self, joint: str, position: float) -> None:
+    def hold(self, joint: str, position: float) -> None:
+        """Stop ``joint``'s trajectory and servo it at ``position``."""
         self._trajectories.pop(joint, None)
         self._references[joint] = position
         self.gate.targets[joint] = position
@@ -212,7 +225,7 @@ class SimRobot:
         positions = self.positions()
         self.gate.end_all(MotionState.FAILED, "runstop", positions)
         for joint in JOINTS:
-            self._hold(joint, positions[joint])
+            self.hold(joint, positions[joint])
 
     def release_runstop(self) -> None:
         self.runstop = False
@@ -221,7 +234,7 @@ class SimRobot:
         positions = self.positions()
         self.gate.end_all(MotionState.STOPPED, "stop()", positions)
         for joint in JOINTS:
-            self._hold(joint, positions[joint])
+            self.hold(joint, positions[joint])
 
     def open_gripper(self) -> None:
         if not self.runstop:

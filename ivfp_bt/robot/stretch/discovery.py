@@ -1,11 +1,22 @@
-"""Finding the Stretch: every way stretch_body fails without a robot becomes one clear line."""
+"""Finding the Stretch: every way stretch_body fails without a robot becomes one clear line, and
+what stretch_body does to the process on the way (logging, signal handlers) is undone.
+
+Settings come from the environment, as stretch_body's own do: IVFP_BT_CALIBRATION (the head
+camera's calibration, from ``ivfp-bt calibrate``), IVFP_BT_WRIST_CAMERA (a /dev/video* path or
+an index), IVFP_BT_TARGET (how the target is marked: a mask PNG, a directory of them, or
+module:function), and IVFP_BT_STRETCH_BODY=sim for the stretch_body double backed by the
+MuJoCo work-cell instead of a robot.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
+import signal
 from pathlib import Path
+from typing import Any, Iterator
 
 from ivfp_bt.errors import UserError
 
@@ -13,6 +24,27 @@ from ivfp_bt.errors import UserError
 class NoStretchFound(UserError):
     def __init__(self, why: str):
         super().__init__(f"no Stretch found: {why}")
+
+
+@contextlib.contextmanager
+def process_kept() -> Iterator[None]:
+    """stretch_body reconfigures logging with disable_existing_loggers (every logger made before
+    is silenced, and the root logger gets its handlers) and its startup() routes SIGINT/SIGTERM to a handler that raises
+    ThreadServiceExit mid-tick; put both back as they were."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    root = logging.getLogger()
+    root_handlers, root_level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        for sig, handler in handlers.items():
+            if handler is not None:
+                signal.signal(sig, handler)
+        root.handlers[:] = root_handlers
+        root.setLevel(root_level)
+        for name, logger in list(logging.root.manager.loggerDict.items()):
+            if name.split(".")[0] == "ivfp_bt" and isinstance(logger, logging.Logger):
+                logger.disabled = False
 
 
 def import_stretch_body():
@@ -38,22 +70,57 @@ def import_stretch_body():
     return stretch_robot
 
 
-def open_stretch_robot(seed: int | None = None):
-    """Start stretch_body's Robot and wrap it; NoStretchFound when there is no robot to start.
-
-    IVFP_BT_CALIBRATION names the head camera's calibration file (from ``ivfp-bt calibrate``);
-    IVFP_BT_WRIST_CAMERA the wrist camera (a /dev/video* path or an index)."""
-    from ivfp_bt.calibration.camera_model import load_calibration
-
-    calibration_file = os.environ.get("IVFP_BT_CALIBRATION")
-    calibration = load_calibration(calibration_file) if calibration_file else None
-    wrist = os.environ.get("IVFP_BT_WRIST_CAMERA")
-    wrist_source = int(wrist) if wrist and wrist.isdigit() else wrist
-    stretch_robot = import_stretch_body()
-    body = stretch_robot.Robot()
+def _start_body() -> Any:
+    body = import_stretch_body().Robot()
     if not body.startup():
         body.stop()
         raise NoStretchFound("stretch_body could not open the robot's devices (is it powered on, are "
                              "/dev/hello-* present, and is no other process using them?)")
+    return body
+
+
+def open_stretch_robot(seed: int | None = None, calibrating: bool = False):
+    """Start stretch_body's Robot (or its double), wrap it, and bring it to the start pose;
+    NoStretchFound when there is no robot to start. ``calibrating``: no head calibration yet."""
+    from ivfp_bt.calibration.camera_model import load_calibration
     from ivfp_bt.robot.stretch.stretch_robot import StretchRobot
-    return StretchRobot.from_body(body, calibration=calibration, wrist_source=wrist_source)
+    from ivfp_bt.robot.target_source import target_source
+
+    calibration_file = os.environ.get("IVFP_BT_CALIBRATION")
+    wrist = os.environ.get("IVFP_BT_WRIST_CAMERA")
+    options: dict[str, Any] = {
+        "calibration": load_calibration(calibration_file) if calibration_file else None,
+        "wrist_source": int(wrist) if wrist and wrist.isdigit() else wrist,
+        "target_source": target_source(os.environ.get("IVFP_BT_TARGET")), "calibrating": calibrating}
+    double = None
+    with process_kept():
+        if os.environ.get("IVFP_BT_STRETCH_BODY") == "sim":
+            double = _open_double(seed, options)
+            body = double.body
+            body.startup()
+        else:
+            body = _start_body()
+    try:
+        robot = StretchRobot.from_body(body, **options)
+        robot.work_cell = getattr(double.sim, "work_cell", None) if double else None
+        robot.go_to_start_pose()
+    except BaseException:
+        body.stop()
+        raise
+    return robot
+
+
+def _open_double(seed: int | None, options: dict[str, Any]):
+    """The stretch_body double: its software D435i, the simulation's wrist camera, and what a
+    robot is told (calibration, target) unless the environment says otherwise."""
+    from ivfp_bt.robot.stretch.head_camera import HeadCamera
+    from ivfp_bt.sim.stretch_double import open_double
+
+    double = open_double(seed)
+    options.update(clock=double.clock, sleep=double.sleep, head_camera=HeadCamera(device=double.camera.device),
+                   wrist_camera=double.sim.wrist_camera)
+    if options["calibration"] is None and not options["calibrating"]:
+        options["calibration"] = double.calibration
+    if options["target_source"] is None:
+        options["target_source"] = double.target_source
+    return double

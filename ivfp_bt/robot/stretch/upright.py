@@ -20,4 +20,4 @@ def rotate_image(image: np.ndarray) -> np.ndarray:
 def rotate_intrinsics(k: CameraIntrinsics) -> CameraIntrinsics:
     k1, k2, p1, p2, k3 = (tuple(k.distortion) + (0.0,) * 5)[:5]
     return CameraIntrinsics(width=k.height, height=k.width, fx=k.fy, fy=k.fx,
-                            cx=k.height - 1 - k.cy, cy=k.cx, distortion=(k1, k2, p2, -p1, k3))
+                            cx=k.height - 1 - k.cy, cy=k.cx, distortion=(k1, k2, p2, -p1, k3), model=k.model)
