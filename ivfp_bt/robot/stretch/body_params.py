@@ -75,7 +75,12 @@ def check_contact_params(body: Any) -> None:
     """An RE1 whose contact parameters were never migrated makes stretch_body call sys.exit
     inside the first lift or arm move; say so before anything moves."""
     for name in ("lift", "arm"):
-        legacy = [k for k in LEGACY_CONTACT_KEYS if k in getattr(body, name).params]
-        if legacy:
-            raise UserError(f"this Stretch's {name} still has the old contact parameters ({', '.join(legacy)}): "
-                            "run RE1_migrate_contacts.py on the robot first (https://forum.hello-robot.com/t/476)")
+        params = getattr(body, name).params
+        effort = params.get("contact_models", {}).get("effort_pct", {})
+        legacy = [k for k in LEGACY_CONTACT_KEYS if k in params]
+        missing = [k for k in ("contact_thresh_default", "contact_thresh_homing") if k not in effort]
+        if legacy or missing:
+            what = f"still has the old contact parameters ({', '.join(legacy)})" if legacy else \
+                f"has no effort contact parameters ({', '.join(missing)})"
+            raise UserError(f"this Stretch's {name} {what}: run RE1_migrate_contacts.py on the robot first "
+                            "(https://forum.hello-robot.com/t/476)")

@@ -40,4 +40,5 @@ def open_double(seed: int | None = None, scene_version: str | None = None, objec
     camera = SimD435i(firmware)
     camera.start()
     firmware.on_stop.append(camera.kill)
+    firmware.camera = camera      # for tests that pull its cable
     return StretchDouble(Robot(firmware), camera, sim, true_calibration(sim), SimTargetSource(sim, camera))

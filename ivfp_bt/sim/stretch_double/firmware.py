@@ -39,6 +39,7 @@ class Firmware:
         self.in_guarded_event: dict[str, bool] = {"lift": False, "arm": False, "base": False}
         self.listeners: list = []            # devices whose status the threads refresh
         self.on_stop: list = []              # what Robot.stop() shuts down with the robot (the camera)
+        self.camera = None                   # the head D435i double, once there is one
         self._refreshed = {"stepper": -1.0, "dxl": -1.0}
         self.stepped_at = 0.0                # wall time of the last physics step (the camera waits for a pause)
 

@@ -16,14 +16,18 @@ TICKS_PER_TURN = 4096
 LIFT = {"range_m": [0.0, 1.1], "i_feedforward": 0.54,
         "motion": {"default": {"vel_m": 0.095, "accel_m": 0.15}, "max": {"vel_m": 0.15, "accel_m": 0.3}},
         "contact_models": {"effort_pct": {"contact_thresh_default": [-100.0, 100.0],
+                                          "contact_thresh_homing": [-100.0, 100.0],
                                           "contact_thresh_max": [-100, 100]}}}
 ARM = {"range_m": [0.0, 0.52], "i_feedforward": 0,
        "motion": {"default": {"vel_m": 0.14, "accel_m": 0.14}, "max": {"vel_m": 0.3, "accel_m": 0.3}},
        "contact_models": {"effort_pct": {"contact_thresh_default": [-90.0, 90.0],
+                                         "contact_thresh_homing": [-90.0, 90.0],
                                          "contact_thresh_max": [-90.0, 90.0]}}}
 BASE = {"motion": {"default": {"vel_m": 0.15, "accel_m": 0.2}, "max": {"vel_m": 0.3, "accel_m": 0.4}},
         "contact_models": {"effort_pct": {"contact_thresh_translate_default": 60.0,
-                                          "contact_thresh_translate_max": 100.0}}}
+                                          "contact_thresh_rotate_default": 60.0,
+                                          "contact_thresh_translate_max": 100.0,
+                                          "contact_thresh_rotate_max": 100.0}}}
 WRIST_YAW = {"range_t": [0, 9340], "zero_t": 7175, "flip_encoder_polarity": 1, "gr": 2.4,
              "motion": {"default": {"vel": 2.0, "accel": 3.0}, "max": {"vel": 3.0, "accel": 10}}}
 STRETCH_GRIPPER = {"range_t": [0, 8022], "zero_t": 5212, "flip_encoder_polarity": 0, "gr": 1.0,

@@ -95,6 +95,8 @@ class SimD435i:
             started = time.monotonic()
             self._push()
             time.sleep(max(0.0, period - (time.monotonic() - started)))
+        with self.firmware.lock:
+            self._cameras.close()     # in the thread whose EGL context it is
 
     def _push(self) -> None:
         fw = self.firmware
