@@ -109,3 +109,37 @@ def test_without_a_camera_the_error_says_so():
         pytest.skip("a RealSense camera is connected")
     with pytest.raises(UserError, match="cannot start the D435i head camera: No device connected"):
         HeadCamera()
+
+
+def test_inverse_brown_conrady_deprojects_as_librealsense_does():
+    """Defect 9: the D435's colour stream reports inverse Brown-Conrady, which was ignored."""
+    from ivfp_bt.calibration.camera_model import deproject
+    coeffs = [0.12, -0.25, 0.001, -0.002, 0.1]
+    ours = CameraIntrinsics(424, 240, 306.0, 305.0, 212.3, 119.7, tuple(coeffs), "inverse_brown_conrady")
+    theirs = rs.intrinsics()
+    theirs.width, theirs.height, theirs.fx, theirs.fy, theirs.ppx, theirs.ppy = 424, 240, 306.0, 305.0, 212.3, 119.7
+    theirs.model, theirs.coeffs = rs.distortion.inverse_brown_conrady, coeffs
+    for u, v in ((10.0, 12.0), (212.0, 120.0), (400.0, 230.0)):
+        expected = rs.rs2_deproject_pixel_to_point(theirs, [u, v], 0.8)
+        assert deproject(u, v, 0.8, ours, np.eye(4)) == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_live_camera_drops_its_first_frames_and_what_was_queued(monkeypatch):
+    """Defect 9: no auto-exposure warm-up frames were dropped; a grab now never returns a frame
+    that was waiting before it was asked for."""
+    from ivfp_bt.sim import open_sim_robot
+    from ivfp_bt.sim.stretch_double.firmware import Firmware
+    from ivfp_bt.sim.stretch_double.realsense_feed import SimD435i
+    firmware = Firmware(open_sim_robot(0))
+    feed = SimD435i(firmware)
+    feed.start()
+    try:
+        camera = HeadCamera(device=feed.device, warmup_frames=6)
+        assert feed._number >= 6      # six went by before the camera counted as started
+        pushed = feed._number
+        firmware.sleep(0.05)           # the robot moves: the next frame must show where it stopped
+        color, depth, stamp = camera.grab()
+        assert stamp * 1000 * 15 / 1000 > pushed and color.shape == (424, 240, 3)
+        camera.close()
+    finally:
+        feed.kill()

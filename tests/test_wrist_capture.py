@@ -68,3 +68,21 @@ def test_the_usb_camera_has_no_depth_and_says_what_to_use_instead(video):
             camera.latest(depth=True)
     finally:
         camera.close()
+
+
+def test_a_calibrated_lens_is_seen_as_the_simulations_equidistant_probe_view(tmp_path):
+    """Defect 9: the wrist camera got no fisheye correction. An equidistant lens of 160 degrees
+    on a 400x400 sensor, with a bright ring 30 degrees off the axis: the probe view (120 degrees
+    over 224 pixels) has it at 30/60 of its radius."""
+    from ivfp_bt.robot.stretch.wrist_lens import WristLens
+    f = 200 / np.radians(80)          # equidistant: radius = f * angle; 80 degrees at the edge
+    lens_file = tmp_path / "lens.yaml"
+    lens_file.write_text(f"image_size: [400, 400]\nK: [[{f}, 0, 199.5], [0, {f}, 199.5], [0, 0, 1]]\nD: [0, 0, 0, 0]\n")
+    lens = WristLens.load(lens_file)
+    image = np.zeros((400, 400, 3), np.uint8)
+    cv2.circle(image, (200, 200), int(round(f * np.radians(30))), (255, 255, 255), 3)
+    view = lens.probe_view(image, lens.maps())
+    radius = np.hypot(*np.nonzero(view[..., 0] > 128) - np.array([[111.5], [111.5]]))
+    assert view.shape == (224, 224, 3) and np.median(radius) == pytest.approx(112 * 30 / 60, abs=1.5)
+    with pytest.raises(UserError, match="sends 320x240 images but its lens was calibrated at 400x400"):
+        lens.probe_view(np.zeros((240, 320, 3), np.uint8), lens.maps())

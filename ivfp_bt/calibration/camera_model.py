@@ -98,10 +98,14 @@ def deproject(u: float, v: float, depth: float, intrinsics: CameraIntrinsics, po
 
 
 def _inverse_brown_conrady(x: float, y: float, coeffs: tuple[float, ...]) -> tuple[float, float]:
-    """librealsense's rs2_deproject_pixel_to_point for RS2_DISTORTION_INVERSE_BROWN_CONRADY:
-    the polynomial takes the distorted normalised point straight to the ideal one."""
+    """librealsense 2.59's rs2_deproject_pixel_to_point for RS2_DISTORTION_INVERSE_BROWN_CONRADY:
+    the distorted normalised point undone in ten fixed-point steps, as it does."""
     k1, k2, p1, p2, k3 = (tuple(coeffs) + (0.0,) * 5)[:5]
-    r2 = x * x + y * y
-    f = 1 + k1 * r2 + k2 * r2 * r2 + k3 * r2 * r2 * r2
-    return (x * f + 2 * p1 * x * y + p2 * (r2 + 2 * x * x),
-            y * f + 2 * p2 * x * y + p1 * (r2 + 2 * y * y))
+    x0, y0 = x, y
+    for _ in range(10):
+        r2 = x * x + y * y
+        icdist = 1.0 / (1.0 + ((k3 * r2 + k2) * r2 + k1) * r2)
+        xq, yq = x / icdist, y / icdist
+        x = (x0 - (2 * p1 * xq * yq + p2 * (r2 + 2 * xq * xq))) * icdist
+        y = (y0 - (2 * p2 * xq * yq + p1 * (r2 + 2 * yq * yq))) * icdist
+    return x, y

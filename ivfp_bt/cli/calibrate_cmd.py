@@ -32,7 +32,7 @@ def _open(robot_kind: str, board, seed: int):
         from ivfp_bt.sim.calibration_board import board_adder
         return open_sim_robot(seed, extra=board_adder(board))
     from ivfp_bt.robot import open_robot
-    return open_robot(robot_kind, seed)
+    return open_robot(robot_kind, seed, calibrating=True)
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import sys
 import threading
 
 from ivfp_bt.cli.serve_cmd import add_serve_arguments, serve_options
 from ivfp_bt.errors import UserError
-from ivfp_bt.robot import KNOWN
+from ivfp_bt.robot import KNOWN, open_robot
 from ivfp_bt.runner import Executive, RunOptions, RunSummary
 from ivfp_bt.tree.load import LoadedTree, load_tree
 
@@ -31,6 +32,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="log every pick attempt to RUN_DIR with the sidecar; a run directory that exists is resumed "
                    "(same tree, seed and robot): its picks count towards --picks")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree file")
+    p.add_argument("--target", metavar="HOW", default=None,
+                   help="on a robot (--robot stretch), how the item to pick is marked: click (a person clicks it "
+                        "on the web page, which this serves), a mask PNG or a directory of them (one per look), "
+                        "or module:function (called with each head frame, returns a mask); default: "
+                        "IVFP_BT_TARGET")
     web = p.add_argument_group("web page", "watch the run live in a browser (statuses, blackboard, images, probe "
                                "video, probabilities); with a robot the run then keeps to real time")
     web.add_argument("--serve", action="store_true", help="serve the page while the run goes on")
@@ -62,31 +68,48 @@ def parse_sets(pairs: list[str]) -> dict[str, str]:
 def handle(args: argparse.Namespace) -> int:
     if args.tick_hz < 0:
         raise UserError("--tick-hz must be 0 or more")
+    if args.target and args.robot != "stretch":
+        raise UserError("--target marks the item to pick on a robot (--robot stretch); the simulation knows its targets")
     loaded = load_tree(args.tree, parse_sets(args.set))
-    serving = args.serve or args.teleop or args.keep_serving
+    serving = args.serve or args.teleop or args.keep_serving or args.target == "click"
     options = RunOptions(picks=args.picks, tick_hz=args.tick_hz, seed=args.seed, robot=args.robot,
                          tree_log=args.tree_log, record_dir=args.record, realtime=serving)
     if serving:
         summary = _run_served(args, loaded, options)
     else:
-        summary = Executive(loaded, options).run()
+        summary = Executive(loaded, options, robot_factory=_robot_factory(args.target)).run()
     return _report(args, summary)
+
+
+def _robot_factory(target: str | None, operator=None):
+    """open_robot, with the target source --target names (a click needs the page's ``operator``)."""
+    if not target:
+        return open_robot
+    if target == "click":
+        from ivfp_bt.web.target_click import ClickTarget
+        source = ClickTarget(operator)
+    else:
+        from ivfp_bt.robot.target_source import target_source
+        source = target_source(target)
+    return functools.partial(open_robot, target_source=source)
 
 
 def _run_served(args: argparse.Namespace, loaded: LoadedTree, options: RunOptions) -> RunSummary:
     from ivfp_bt.web.hub import LiveHub
     from ivfp_bt.web.live_feed import LiveFeed
     from ivfp_bt.web.server import WebServer
+    from ivfp_bt.web.target_click import show_head
     from ivfp_bt.web.teleop import TeleopOperator
 
     hub = LiveHub()
-    if args.teleop:
-        hub.operator = TeleopOperator(notify=hub.publish)
+    if args.teleop or args.target == "click":
+        hub.operator = TeleopOperator(notify=hub.publish, show=lambda frame: show_head(hub, frame))
     server = WebServer(serve_options(args), hub)
     print(f"watch the run at {server.start()}", flush=True)
     try:
         summary = Executive(loaded, options, watcher=LiveFeed(hub, loaded.root, loaded.file),
-                            operator=hub.operator).run()
+                            operator=hub.operator if args.teleop else None,
+                            robot_factory=_robot_factory(args.target, hub.operator)).run()
         if args.keep_serving and summary.stopped != "interrupted":
             print(f"{summary.line()}\nthe page stays up at {server.url} until Ctrl-C", flush=True)
             _wait_for_interrupt()

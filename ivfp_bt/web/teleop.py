@@ -1,4 +1,5 @@
-"""The person at the web page as the tree's demonstrator and labeller (the first paper's stage 1).
+"""The person at the web page as the tree's demonstrator and labeller (the first paper's stage 1),
+and as the one who marks the item to pick on a robot (``--target click``).
 
 Leaves call ``demonstrate`` and ``label`` on every tick, from the tree's thread; the first
 call posts a request to the page and returns None (the leaf keeps RUNNING), and a later call
@@ -17,6 +18,7 @@ from typing import Any
 
 from ivfp_bt.pick.candidates import GraspCandidate
 from ivfp_bt.pick.teleop_click import ClickRefused, grasp_from_click
+from ivfp_bt.robot.click_segment import NoItemThere, segment_from_click
 from ivfp_bt.robot.interface import RGBDFrame
 from ivfp_bt.robot.limits import Workspace
 
@@ -26,14 +28,16 @@ LABELS = ("success", "fail_multipick", "fail_not_picked", "fail_wrong_item", "ig
 @dataclass
 class Request:
     id: int
-    kind: str                          # "grasp" or "label"
+    kind: str                          # "grasp", "label" or "target"
     frame: RGBDFrame | None = None
     answer: Any = None
 
 
 class TeleopOperator:
-    def __init__(self, notify: Callable[[dict], None] = lambda message: None):
-        self.notify = notify
+    def __init__(self, notify: Callable[[dict], None] = lambda message: None,
+                 show: Callable[[RGBDFrame], None] = lambda frame: None):
+        """``show`` puts a frame a question is about on the page (the head image to click)."""
+        self.notify, self.show = notify, show
         self.workspace: Workspace | None = None
         self.started = time.monotonic()
         self.counts = {"demonstrations": 0, "labels": 0, "successes": 0, "resets": 0}
@@ -54,6 +58,10 @@ class TeleopOperator:
         """A person's label; ``accuracy`` is the simulated labeller's and means nothing here."""
         return self._ask("label", None)
 
+    def ask_target(self, frame: RGBDFrame) -> Any:
+        """The target's mask once a person has clicked it on ``frame``; None until then."""
+        return self._ask("target", frame)
+
     def cancel(self, kind: str) -> None:
         """The leaf that asks for ``kind`` was stopped: forget its question."""
         with self._lock:
@@ -73,6 +81,8 @@ class TeleopOperator:
                 return None
             self._request = Request(next(self._ids), kind, frame)
             posted = self.pending()
+        if kind == "target":
+            self.show(frame)
         self.notify({"type": "request", "request": posted})
         return None
 
@@ -95,6 +105,18 @@ class TeleopOperator:
             self.counts["demonstrations"] += 1
         self.notify({"type": "request", "request": None})
         return grasp
+
+    def answer_target(self, request_id: int, u: float, v: float) -> int:
+        """Segment the clicked item and hand its mask to the robot; the mask's size in pixels."""
+        with self._lock:
+            request = self._open(request_id, "target")
+            try:
+                mask = segment_from_click(request.frame.color, request.frame.depth, int(round(u)), int(round(v)))
+            except NoItemThere as error:
+                raise ClickRefused(str(error)) from None
+            request.answer = mask
+        self.notify({"type": "request", "request": None})
+        return int(mask.sum())
 
     def answer_label(self, request_id: int, label: str) -> None:
         if label not in LABELS:

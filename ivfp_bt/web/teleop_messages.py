@@ -25,7 +25,7 @@ def handle_message(text: str, operator: Any) -> dict:
     kind = message["type"]
     if kind == "ping":
         return {"type": "pong"}
-    if kind not in ("grasp", "label", "reset_by_hand"):
+    if kind not in ("grasp", "label", "target", "reset_by_hand"):
         raise MessageError(f"unknown message type {kind!r}")
     if operator is None:
         raise MessageError("this run takes no teleop (start it with --teleop)")
@@ -34,6 +34,9 @@ def handle_message(text: str, operator: Any) -> dict:
             operator.reset_by_hand()
             return {"type": "accepted", "what": kind}
         request = _field(message, "request", int)
+        if kind == "target":
+            pixels = operator.answer_target(request, _field(message, "u", float), _field(message, "v", float))
+            return {"type": "accepted", "what": kind, "request": request, "pixels": pixels}
         if kind == "label":
             operator.answer_label(request, _field(message, "label", str))
             return {"type": "accepted", "what": kind, "request": request}

@@ -28,7 +28,7 @@ class Release(PlanLeaf):
     """Open the gripper and retract the arm: put back a grasp that failed verification."""
 
     def make_plan(self) -> Plan:
-        return release_plan(self.robot.position("gripper"))
+        return release_plan(self.robot.status().joints["gripper"])
 
 
 class ResetArm(PlanLeaf):

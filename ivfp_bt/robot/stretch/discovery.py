@@ -3,7 +3,7 @@ what stretch_body does to the process on the way (logging, signal handlers) is u
 
 Settings come from the environment, as stretch_body's own do: IVFP_BT_CALIBRATION (the head
 camera's calibration, from ``ivfp-bt calibrate``), IVFP_BT_WRIST_CAMERA (a /dev/video* path or
-an index), IVFP_BT_TARGET (how the target is marked: a mask PNG, a directory of them, or
+an index), IVFP_BT_WRIST_LENS (its fisheye calibration, see wrist_lens), IVFP_BT_TARGET (how the target is marked: a mask PNG, a directory of them, or
 module:function), and IVFP_BT_STRETCH_BODY=sim for the stretch_body double backed by the
 MuJoCo work-cell instead of a robot.
 """
@@ -79,19 +79,22 @@ def _start_body() -> Any:
     return body
 
 
-def open_stretch_robot(seed: int | None = None, calibrating: bool = False):
+def open_stretch_robot(seed: int | None = None, calibrating: bool = False, target_source=None):
     """Start stretch_body's Robot (or its double), wrap it, and bring it to the start pose;
-    NoStretchFound when there is no robot to start. ``calibrating``: no head calibration yet."""
+    NoStretchFound when there is no robot to start. ``calibrating``: no head calibration yet;
+    ``target_source``: how the target is marked, instead of IVFP_BT_TARGET's."""
     from ivfp_bt.calibration.camera_model import load_calibration
     from ivfp_bt.robot.stretch.stretch_robot import StretchRobot
-    from ivfp_bt.robot.target_source import target_source
+    from ivfp_bt.robot.stretch.wrist_lens import WristLens
+    from ivfp_bt.robot.target_source import target_source as source_of
 
     calibration_file = os.environ.get("IVFP_BT_CALIBRATION")
-    wrist = os.environ.get("IVFP_BT_WRIST_CAMERA")
+    wrist, lens = os.environ.get("IVFP_BT_WRIST_CAMERA"), os.environ.get("IVFP_BT_WRIST_LENS")
     options: dict[str, Any] = {
         "calibration": load_calibration(calibration_file) if calibration_file else None,
         "wrist_source": int(wrist) if wrist and wrist.isdigit() else wrist,
-        "target_source": target_source(os.environ.get("IVFP_BT_TARGET")), "calibrating": calibrating}
+        "wrist_lens": WristLens.load(lens) if lens else None,
+        "target_source": target_source or source_of(os.environ.get("IVFP_BT_TARGET")), "calibrating": calibrating}
     double = None
     with process_kept():
         if os.environ.get("IVFP_BT_STRETCH_BODY") == "sim":

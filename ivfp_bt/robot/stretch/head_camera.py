@@ -63,7 +63,7 @@ class HeadCamera:
         if upright:
             self.intrinsics = rotate_intrinsics(self.intrinsics)
         for _ in range(warmup_frames if source is None else 0):
-            self._next_frames()
+            self._next_pair()
 
     def _play(self, source: Path):
         rs = self.rs
@@ -116,6 +116,16 @@ class HeadCamera:
             raise UserError(f"the {self.name} stopped: no frame within {self.timeout_ms} ms")
         return frames
 
+    def _next_pair(self):
+        """The next frameset with colour and depth: a syncer hands on a lone frame when its
+        partner came late (and a recording's first framesets may be lone ones)."""
+        frames = self._next_frames()
+        for _ in range(FPS):
+            if frames.get_depth_frame() and frames.get_color_frame():
+                break
+            frames = self._next_frames()
+        return frames
+
     def _drop_queued(self) -> None:
         if self._syncer is not None:
             while self._syncer.poll_for_frames():
@@ -124,12 +134,7 @@ class HeadCamera:
     def grab(self) -> tuple[np.ndarray, np.ndarray, float]:
         """(RGB uint8, depth in metres float32 with 0 = no reading, timestamp in seconds)."""
         self._drop_queued()
-        frames = self._next_frames()
-        for _ in range(FPS):    # a syncer hands on a lone frame when its partner came late: wait for a pair
-            if frames.get_depth_frame() and frames.get_color_frame():
-                break
-            frames = self._next_frames()
-        aligned = self._align.process(frames)
+        aligned = self._align.process(self._next_pair())
         depth_frame, color_frame = aligned.get_depth_frame(), aligned.get_color_frame()
         if not depth_frame or not color_frame:
             raise UserError(f"the {self.name} sends {'no depth' if not depth_frame else 'no colour'} "

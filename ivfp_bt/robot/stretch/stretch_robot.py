@@ -22,6 +22,7 @@ from ivfp_bt.robot.interface import FrameStream, Motion, MotionState, RGBDFrame,
 from ivfp_bt.robot.limits import CommandRefused, Workspace
 from ivfp_bt.robot.stretch.body_params import GripperRange, check_contact_params, joint_limits
 from ivfp_bt.robot.stretch.motion_watch import Watched, guard_events, judge
+from ivfp_bt.robot.stretch.wrist_lens import WristLens
 from ivfp_bt.robot.target_source import TargetSource
 
 STRETCH_WORKSPACE = Workspace((-0.30, -0.95, 0.05), (0.30, -0.20, 1.15))
@@ -40,15 +41,18 @@ class StretchRobot:
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
                  calibration: CameraCalibration | None = None, head_camera: Any = None,
                  wrist_camera: FrameStream | None = None, wrist_source: int | str | None = None,
-                 target_source: TargetSource | None = None, calibrating: bool = False):
+                 target_source: TargetSource | None = None, calibrating: bool = False,
+                 wrist_lens: WristLens | None = None):
         """``head_camera`` (grab() and intrinsics, as HeadCamera) and ``wrist_camera`` are opened
-        on first use when not given: the D435i, and OpenCV capture of ``wrist_source``.
+        on first use when not given: the D435i, and OpenCV capture of ``wrist_source`` (seen through
+        ``wrist_lens``, its fisheye calibration, when given).
         ``calibrating``: head frames without a calibration (``ivfp-bt calibrate`` makes one)."""
         check_contact_params(body)
         self.body, self.clock, self._sleep = body, clock, sleep
         self.calibration, self.calibrating = calibration, calibrating
         self.target_source = target_source
         self._head_camera, self._wrist_camera, self._wrist_source = head_camera, wrist_camera, wrist_source
+        self._wrist_lens = wrist_lens
         self.gripper = GripperRange.from_gripper(body.end_of_arm.get_joint("stretch_gripper"))
         self._base_zero = float(body.base.status["x"])   # odometry is relative to where the run began
         self._watched: dict[str, Watched] = {}
@@ -204,7 +208,7 @@ class StretchRobot:
                 raise UserError("no wrist camera configured: set IVFP_BT_WRIST_CAMERA to its device "
                                 "(a /dev/video* path or index)")
             from ivfp_bt.robot.stretch.wrist_capture import WristCapture
-            self._wrist_camera = WristCapture(self._wrist_source)
+            self._wrist_camera = WristCapture(self._wrist_source, lens=self._wrist_lens)
         return self._wrist_camera
 
     def stop(self) -> None:

@@ -1,7 +1,11 @@
 """The wrist camera on the real robot through OpenCV capture, as a FrameStream for probe videos.
 
-A reader thread keeps the newest frame (cropped to a centre square and resized to 224², as
-the classifier takes them); while recording it also keeps one frame per period. A video
+A device is asked for its size and format (MJPG at 640x480 unless told otherwise: a UVC camera
+left to itself may stream raw YUYV at a few frames a second). A reader thread keeps the
+newest frame, turned into the probe view: through the lens's fisheye calibration into the
+simulation's equidistant 120-degree view (``wrist_lens``) when one is given, else a centre
+square resized to 224² (for a lens like the simulated one); while recording it also keeps one
+frame per period. A video
 file instead of a device replays at its own frame rate, as a camera would, which is how this
 is tested without one. A camera that stops sending frames raises one line, never hangs.
 """
@@ -17,8 +21,10 @@ import numpy as np
 
 from ivfp_bt.errors import UserError
 from ivfp_bt.robot.interface import TimedFrame
+from ivfp_bt.robot.stretch.wrist_lens import WristLens
 
 SIZE = 224
+DEVICE_SIZE, DEVICE_FOURCC = (640, 480), "MJPG"
 
 
 def square(image_bgr: np.ndarray, size: int = SIZE) -> np.ndarray:
@@ -31,13 +37,20 @@ def square(image_bgr: np.ndarray, size: int = SIZE) -> np.ndarray:
 
 
 class WristCapture:
-    def __init__(self, source: int | str | Path, timeout_s: float = 1.0, clock=time.monotonic):
+    def __init__(self, source: int | str | Path, timeout_s: float = 1.0, clock=time.monotonic,
+                 lens: WristLens | None = None, size: tuple[int, int] = DEVICE_SIZE, fourcc: str = DEVICE_FOURCC):
         self.source, self.timeout_s, self.clock = source, timeout_s, clock
         self._capture = cv2.VideoCapture(source if isinstance(source, int) else str(source))
         if not self._capture.isOpened():
             raise UserError(f"cannot open the wrist camera {source} (is it plugged in? on the robot it is "
                             "usually /dev/hello-gripper-camera or a /dev/video* index)")
         is_file = not isinstance(source, int) and Path(source).is_file()
+        if not is_file:
+            self._capture.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*fourcc))
+            self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, size[0])
+            self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, size[1])
+        self.lens = lens
+        self._maps = lens.maps() if lens is not None else None
         fps = self._capture.get(cv2.CAP_PROP_FPS) if is_file else 0.0
         self._file_period = 1.0 / fps if fps > 0 else 0.0
         self._lock = threading.Lock()
@@ -45,6 +58,7 @@ class WristCapture:
         self._recording: list[TimedFrame] | None = None
         self._period, self._next = 0.0, 0.0
         self._running = True
+        self._error: UserError | None = None
         self._thread = threading.Thread(target=self._read_loop, name="wrist-capture", daemon=True)
         self._thread.start()
 
@@ -57,7 +71,12 @@ class WristCapture:
             if self._file_period:
                 next_at += self._file_period
                 time.sleep(max(0.0, next_at - self.clock()))
-            frame = TimedFrame(self.clock(), square(image))
+            try:
+                view = self.lens.probe_view(image, self._maps) if self.lens is not None else square(image)
+            except UserError as error:      # a camera that does not match its lens: latest() says so
+                self._error = error
+                return
+            frame = TimedFrame(self.clock(), view)
             with self._lock:
                 self._latest = frame
                 if self._recording is not None and frame.time >= self._next:
@@ -79,6 +98,8 @@ class WristCapture:
             now = self.clock()
             if frame is not None and now - frame.time <= self.timeout_s:
                 return frame
+            if self._error is not None:
+                raise self._error
             if now >= deadline:
                 raise UserError(f"the wrist camera {self.source} stopped: no frame for {self.timeout_s:.1f} s")
             time.sleep(0.005)

@@ -39,6 +39,6 @@ def open_double(seed: int | None = None, scene_version: str | None = None, objec
     firmware = Firmware(sim)
     camera = SimD435i(firmware)
     camera.start()
-    firmware.on_stop.append(camera.kill)
+    firmware.on_stop += [camera.kill, sim.close]
     firmware.camera = camera      # for tests that pull its cable
     return StretchDouble(Robot(firmware), camera, sim, true_calibration(sim), SimTargetSource(sim, camera))

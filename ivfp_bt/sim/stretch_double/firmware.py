@@ -61,7 +61,8 @@ class Firmware:
             return False
         limit = RE1_LIMITS[joint]
         target = min(max(target, limit.lower), limit.upper)   # the mechanism's own end stops
-        with self.lock:
+        with self.lock:    # a motor's new profile starts where the joint is, not where it was sent
+            self.sim.hold(joint, self.sim.position(joint))
             self.sim.drive(joint, target, speed, accel)
         if joint in self.in_guarded_event:
             self.in_guarded_event[joint] = False

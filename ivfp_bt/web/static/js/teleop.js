@@ -1,4 +1,5 @@
 // Stage-1 teleop: click a grasp point on the head image, set the width, grasp; then label the probe.
+// On a robot run with --target click: click the item to pick; the server segments it.
 // The server checks every click (on the target, inside the workspace) before the robot moves.
 const LABEL_NAMES = {success: "success", fail_multipick: "multipick", fail_not_picked: "not picked",
                      fail_wrong_item: "wrong item", ignore: "ignore"};
@@ -28,13 +29,15 @@ export class Teleop {
     this.open = request;
     this.panel.hidden = false;
     const grasping = request && request.kind === "grasp", labelling = request && request.kind === "label";
+    const marking = request && request.kind === "target";
     this.panel.dataset.request = request ? request.kind : "none";
     document.getElementById("grasp-controls").hidden = !grasping;
     document.getElementById("label-controls").hidden = !labelling;
-    this.box.classList.toggle("clickable", grasping);
+    this.box.classList.toggle("clickable", grasping || marking);
     this.marker.hidden = true; this.click = null; this.grasp.disabled = true;
     document.getElementById("teleop-prompt").textContent = grasping
       ? "Click a grasp point on the outlined item and set the width."
+      : marking ? "Click the item to pick."
       : labelling ? "Watch the probe video and label the grasp." : "The robot is working…";
     if (labelling) this.labelButtons(request.labels);
   }
@@ -51,10 +54,14 @@ export class Teleop {
   }
 
   clicked(event) {
-    if (!this.open || this.open.kind !== "grasp") return;
+    if (!this.open || (this.open.kind !== "grasp" && this.open.kind !== "target")) return;
     const box = this.image.getBoundingClientRect();
     const u = (event.clientX - box.left) * this.size.width / box.width;
     const v = (event.clientY - box.top) * this.size.height / box.height;
+    if (this.open.kind === "target") {
+      this.send({type: "target", request: this.open.id, u, v});
+      return;
+    }
     this.click = {u: Math.round(u), v: Math.round(v)};
     this.marker.style.left = `${event.clientX - box.left}px`;
     this.marker.style.top = `${event.clientY - box.top}px`;
@@ -66,6 +73,7 @@ export class Teleop {
   reply(message) {
     if (message.type === "accepted" && message.what === "grasp") this.say("grasping…");
     else if (message.type === "accepted" && message.what === "label") this.say("labelled");
+    else if (message.type === "accepted" && message.what === "target") this.say(`target marked (${message.pixels} pixels)`);
     else if (message.type === "accepted") this.say("noted");
     else this.say(message.message, true);
   }
