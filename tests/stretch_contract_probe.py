@@ -85,7 +85,8 @@ def probe(root: Path, migrated: bool) -> dict:
     out["lift_clipped_to_m"] = command["x_des"] / body.lift.translate_m_to_motor_rad(1.0)
     out["lift_speed_clipped_to_m_s"] = command["v_des"] / body.lift.translate_m_to_motor_rad(1.0)
     body.base.translate_by(0.1)
-    out["base_translate_is_incremental"] = body.base.left_wheel._command["mode"] == body.base.left_wheel.MODE_POS_TRAJ_INCR
+    wheel = body.base.left_wheel
+    out["base_translate_is_incremental"] = wheel._command["mode"] == wheel.MODE_POS_TRAJ_INCR
     # startup() without hardware spends minutes retrying serial ports: read what it installs instead
     out["startup_takes_sigint"] = "signal.signal(signal.SIGINT, hello_utils.thread_service_shutdown)" in \
         inspect.getsource(robot_module.Robot.startup)

@@ -51,3 +51,21 @@ def test_missing_graphviz_is_one_clear_message(monkeypatch):
     monkeypatch.setattr(dot_module.shutil, "which", lambda name: None)
     with pytest.raises(UserError, match="needs Graphviz's `dot` program.*apt-get install graphviz"):
         render("digraph {}", "svg")
+
+
+def test_an_old_pyopengl_gets_the_egl_device_type_mujoco_names(monkeypatch):
+    """Issue 29, defect 10: stretch_body's pyrender pins PyOpenGL 3.1.0, whose EGL module lacks
+    EGLDeviceEXT, and `import mujoco` under MUJOCO_GL=egl then fails."""
+    import ctypes
+    import sys
+    import types
+
+    import OpenGL
+
+    from ivfp_bt.sim.egl_compat import patch_pyopengl_egl
+    old = types.ModuleType("OpenGL.EGL")
+    monkeypatch.setitem(sys.modules, "OpenGL.EGL", old)
+    monkeypatch.setattr(OpenGL, "EGL", old, raising=False)
+    monkeypatch.setenv("MUJOCO_GL", "egl")
+    assert patch_pyopengl_egl() and old.EGLDeviceEXT is ctypes.c_void_p
+    assert not patch_pyopengl_egl()      # once is enough

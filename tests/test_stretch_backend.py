@@ -205,3 +205,15 @@ def test_the_stretch_backend_conforms_to_the_interface():
     assert set(status.joints) == {"base", "lift", "arm", "wrist_yaw", "gripper"}
     assert set(status.head) == {"head_pan", "head_tilt"} and status.runstop is False
     assert robot.workspace.contains(robot.workspace.lower)
+
+
+def test_the_reach_into_the_bin_carries_its_own_contact_threshold_to_the_stepper():
+    """Defect 4: the reach set no contact threshold of its own."""
+    from ivfp_bt.pick.motion_plan import REACH_EFFORT, grasp_plan
+    from ivfp_bt.sim.stretch_double.firmware import Guard
+    reach = grasp_plan(np.array([0.0, -0.6, 0.5]), 0.05).stages[2]
+    assert reach.name == "reach" and reach.moves[0].contact_effort == REACH_EFFORT
+    body, firmware = double_body()
+    robot = stretch(body, firmware)
+    robot.move_to("arm", 0.2, contact_effort=REACH_EFFORT)
+    assert firmware.guards["arm"] == Guard(REACH_EFFORT, -REACH_EFFORT)

@@ -99,3 +99,16 @@ def test_run_picks_on_the_double_and_ctrl_c_exits_130(on_the_double, tmp_path):
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
     assert "Traceback" not in err and "ThreadServiceExit" not in err
+
+
+@pytest.mark.slow
+def test_on_the_same_bins_the_double_picks_within_ten_points_of_the_simulation(on_the_double):
+    """Issue 29's acceptance, as bench/stretch_double.py measures it (5 bins, 3 picks each)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("stretch_double_bench", REPO / "bench" / "stretch_double.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    counts = {robot: [bench.picked(robot, seed, 3)[:2] for seed in range(5)] for robot in ("sim", "stretch")}
+    rates = {robot: sum(ok for ok, _ in rows) / sum(n for _, n in rows) for robot, rows in counts.items()}
+    assert sum(n for _, n in counts["stretch"]) == 15
+    assert abs(rates["stretch"] - rates["sim"]) <= 0.10, counts

@@ -69,7 +69,8 @@ def handle(args: argparse.Namespace) -> int:
     if args.tick_hz < 0:
         raise UserError("--tick-hz must be 0 or more")
     if args.target and args.robot != "stretch":
-        raise UserError("--target marks the item to pick on a robot (--robot stretch); the simulation knows its targets")
+        raise UserError("--target marks the item to pick on a robot (--robot stretch); "
+                        "the simulation knows its targets")
     loaded = load_tree(args.tree, parse_sets(args.set))
     serving = args.serve or args.teleop or args.keep_serving or args.target == "click"
     options = RunOptions(picks=args.picks, tick_hz=args.tick_hz, seed=args.seed, robot=args.robot,

@@ -24,6 +24,10 @@ RELEASE_OPENING = 0.03      # a let-go opens this much wider than the grasp: eno
 OPEN_EFFORT = 60.0          # a finger pressed against a neighbour stops opening there, and that is fine
 PROBE = (("lift", 0.04, 0.2), ("arm", -0.03, 0.5), ("arm", 0.01, 0.0), ("lift", -0.04, 0.0))
 REACH_DEPTH = 0.03          # how far past the seen surface the fingers reach (ExecuteGrasp's default)
+# The reach into the bin stops on contact (a wall, an item the fingers meet head-on) rather than
+# pushing on to its timeout; percent of the arm's effort, above the ~76 % the simulated arm's
+# servo needs just to follow the reach's trapezoid, below the RE1's 90 % maximum.
+REACH_EFFORT = 80.0
 BELOW_TOP = 0.025           # least distance of the fingertips' centre below the item's top (its default)
 
 
@@ -68,7 +72,7 @@ def grasp_plan(tool_point: np.ndarray, width: float) -> Plan:
     return Plan("grasp", [
         Stage((Move("gripper", width), Move("arm", 0.0)), name="pre-grasp"),
         Stage((Move("lift", j["lift"]), Move("base", j["base"]), Move("wrist_yaw", 0.0)), name="line up"),
-        Stage((Move("arm", j["arm"]),), timeout=10.0, name="reach"),
+        Stage((Move("arm", j["arm"], contact_effort=REACH_EFFORT),), timeout=10.0, name="reach"),
         Stage((Move("gripper", CLOSE_APERTURE, contact_effort=CLOSE_EFFORT),), pause=0.3, timeout=5.0, name="close"),
     ])
 

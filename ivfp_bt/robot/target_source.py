@@ -56,7 +56,8 @@ class PluginTarget:
     def __init__(self, spec: str):
         module_name, _, name = spec.partition(":")
         try:
-            self.function: Callable[[RGBDFrame], np.ndarray | None] = getattr(importlib.import_module(module_name), name)
+            module = importlib.import_module(module_name)
+            self.function: Callable[[RGBDFrame], np.ndarray | None] = getattr(module, name)
         except (ImportError, AttributeError, ValueError) as e:
             raise UserError(f"--target {spec}: cannot load the target plugin ({e})") from None
         self.spec = spec

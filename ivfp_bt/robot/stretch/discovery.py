@@ -3,9 +3,10 @@ what stretch_body does to the process on the way (logging, signal handlers) is u
 
 Settings come from the environment, as stretch_body's own do: IVFP_BT_CALIBRATION (the head
 camera's calibration, from ``ivfp-bt calibrate``), IVFP_BT_WRIST_CAMERA (a /dev/video* path or
-an index), IVFP_BT_WRIST_LENS (its fisheye calibration, see wrist_lens), IVFP_BT_TARGET (how the target is marked: a mask PNG, a directory of them, or
-module:function), and IVFP_BT_STRETCH_BODY=sim for the stretch_body double backed by the
-MuJoCo work-cell instead of a robot.
+an index), IVFP_BT_WRIST_LENS (its fisheye calibration, see wrist_lens), IVFP_BT_TARGET (how
+the target is marked: a mask PNG, a directory of them, or module:function; ``run --target``
+overrides it and adds ``click``), and IVFP_BT_STRETCH_BODY=sim for the stretch_body double
+backed by the MuJoCo work-cell instead of a robot.
 """
 
 from __future__ import annotations

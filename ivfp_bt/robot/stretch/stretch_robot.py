@@ -191,7 +191,8 @@ class StretchRobot:
         if self.target_source is not None:
             frame.target_mask, frame.target_note = self.target_source.mask(frame)
         else:
-            frame.target_note = "no target source: set IVFP_BT_TARGET to a mask PNG, a directory of them, or module:function"
+            frame.target_note = ("no target source: run with --target (click, a mask PNG or directory, or "
+                                 "module:function) or set IVFP_BT_TARGET")
         return frame
 
     @property

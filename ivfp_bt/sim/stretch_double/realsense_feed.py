@@ -71,7 +71,8 @@ class SimD435i:
         intrinsics = rs.intrinsics()
         intrinsics.width, intrinsics.height, intrinsics.fx, intrinsics.fy = k.width, k.height, k.fx, k.fy
         intrinsics.ppx, intrinsics.ppy = k.cx, k.cy
-        intrinsics.model = rs.distortion.inverse_brown_conrady if kind == rs.stream.color else rs.distortion.brown_conrady
+        is_color = kind == rs.stream.color
+        intrinsics.model = rs.distortion.inverse_brown_conrady if is_color else rs.distortion.brown_conrady
         intrinsics.coeffs = [0.0] * 5
         stream = rs.video_stream()
         stream.type, stream.fmt, stream.bpp, stream.uid, stream.index = kind, fmt, bpp, uid, 0
