@@ -23,14 +23,15 @@ configuration, frozen before any learned strategy was measured on it
 (all three, about an hour on 2 cores; `--tables 1` for one). Figures in brackets are the papers'.
 
 **Which figures come from which versions.** Table I was measured again on 2026-12-06 with the
-pinned versions named under it, after two fixes that change what a pick does: guarded gripper
+pinned versions named under it, after three changes to what a pick does: guarded gripper
 openings no longer end at once on the squeeze they release (Drop used to keep the item in the
-gripper, and Release let go late, dragging it as the arm backed out), and Release opens 3 cm
-wider than it holds instead of fully. RL@20 was not measured again (its checkpoint is not
-shipped). Everything else on this page, the headroom table, Tables II and III, the
-anticipation figures and the notes below, was measured before both, with an earlier MuJoCo 3.x
-whose version was not recorded, and quotes those figures; the earlier Table I is in git history
-(`docs/tables/table1.json` before commit "Table I measured again").
+gripper, and Release let go late, dragging it as the arm backed out); Release opens 3 cm wider
+than it holds instead of fully; and the reach into the bin is guarded (the arm stops at 90 %
+effort, the RE1's maximum, and the grasp closes there, instead of pushing on to a timeout;
+issue 29). RL@20 was not measured again (its checkpoint is not shipped). Everything else on this
+page, the headroom table, Tables II and III, the anticipation figures and the notes below, was
+measured before all three, with an earlier MuJoCo 3.x whose version was not recorded, and
+quotes those figures; the earlier Tables I are in git history (`docs/tables/table1.json`).
 """
 
 

@@ -193,10 +193,10 @@ class Executive:
         if self.robot is None or self.summary.stopped == "runstop" or not self.robot.status().runstop:
             return self.summary.stopped == "runstop"
         self.summary.stopped = "runstop"
-        pick = self._picks_before + self.summary.picks + (1 if self._in_pick else 0)
-        self.write(f"the runstop is pressed: the robot holds still; pick {pick} is not counted. Release the "
-                   "runstop and run again" + (f" with --record {self.options.record_dir} to go on"
-                                              if self.options.record_dir else ""))
+        done = self._picks_before + self.summary.picks
+        where = f"pick {done + 1} is not counted" if self._in_pick else f"{done} pick(s) are done"
+        self.write(f"the runstop is pressed: the robot holds still; {where}. Release the runstop and run again"
+                   + (f" with --record {self.options.record_dir} to go on" if self.options.record_dir else ""))
         self._in_pick = False
         self.tree.interrupt()
         return True

@@ -143,3 +143,31 @@ def test_a_teleop_click_width_and_label_produce_a_logged_demo(browser, tmp_path)
     assert demo["label"] == "success" and demo["reward"] == 1.0 and demo["strategy"] == "demonstrator"
     assert (demo["grasp"]["u"], demo["grasp"]["v"]) == clicks[-1] and np.isclose(demo["grasp"]["width"], 0.07)
     assert "probe_duration" in demo and "outcome" in demo    # probed, then extracted as a success is
+
+
+def test_on_a_robot_a_click_on_the_page_marks_the_item_to_pick(browser, tmp_path, monkeypatch):
+    """`run --robot stretch --target click` on the stretch_body double: the page asks, the person
+    clicks the item, and the robot picks the item it was shown."""
+    pytest.importorskip("pyrealsense2")
+    import cv2
+
+    from ivfp_bt.sim import open_sim_robot
+    sim = open_sim_robot(0)
+    target = sim.head_frame().target_mask      # the double starts in the same pose, in the same bin
+    sim.close()
+    inside = cv2.distanceTransform(target.astype(np.uint8), cv2.DIST_L2, 5)
+    v, u = np.unravel_index(inside.argmax(), target.shape)
+    monkeypatch.setenv("IVFP_BT_STRETCH_BODY", "sim")
+    served = Served("run", "trees/pick_centroid.yaml", "--robot", "stretch", "--target", "click", "--port", "0",
+                    "--picks", "1", "--seed", "0", "--tick-hz", "0", "--runs", str(tmp_path))
+    try:
+        browser.get(served.url)
+        wait_for(browser, "document.getElementById('teleop').dataset.request === 'target'")
+        assert browser.find_element("id", "teleop-prompt").text == "Click the item to pick."
+        click_pixel(browser, browser.find_element("id", "live-head"), int(u), int(v))
+        wait_for(browser, "document.getElementById('teleop-message').textContent.startsWith('target marked')")
+        screenshot(browser, "target_click")
+        served.process.wait(WAIT_S)
+    finally:
+        served.stop()
+    assert "pick 1/1: the tree succeeded; the simulator says success" in served.output

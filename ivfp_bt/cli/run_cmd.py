@@ -20,7 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Build the tree, set it up with the robot it needs and tick it until N picks "
                        "(runs of the root to SUCCESS or FAILURE) are done. Each pick prints a line with the tree's "
                        "verdict and, in the simulation, the simulator's ground truth. Ctrl-C stops the robot, opens "
-                       "the gripper and prints a summary.")
+                       "the gripper and prints a summary (exit 130); a pressed runstop ends the run without "
+                       "counting the pick under way (exit 3).")
     p.add_argument("tree", help="tree file (.yaml, or BehaviorTree.CPP .xml)")
     p.add_argument("--robot", choices=KNOWN, default="sim", help="robot backend, if the tree needs one (default: sim)")
     p.add_argument("--picks", type=_positive_int, default=1, help="picks to attempt (default: 1)")

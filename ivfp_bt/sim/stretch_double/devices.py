@@ -21,6 +21,12 @@ def _clip(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
+def _profile(asked: float | None, motion: dict, key: str) -> float:
+    """A speed or acceleration as stretch_body sets it: the default when none is asked for, and
+    never above the maximum (``key``: vel_m, accel_m, vel, accel)."""
+    return motion["default"][key] if asked is None else min(abs(asked), motion["max"][key])
+
+
 class Stepper:
     """stretch_body.stepper.Stepper's status, for one motor."""
 
@@ -55,10 +61,7 @@ class PrismaticJoint:
         most_neg, most_pos = contact["contact_thresh_max"]
         guard = Guard(min(default_pos if contact_thresh_pos is None else contact_thresh_pos, most_pos),
                       max(default_neg if contact_thresh_neg is None else contact_thresh_neg, most_neg))
-        self._command = (_clip(x_m, low, high),
-                         min(abs(v_m), motion["max"]["vel_m"]) if v_m is not None else motion["default"]["vel_m"],
-                         min(abs(a_m), motion["max"]["accel_m"]) if a_m is not None else motion["default"]["accel_m"],
-                         guard)
+        self._command = (_clip(x_m, low, high), _profile(v_m, motion, "vel_m"), _profile(a_m, motion, "accel_m"), guard)
 
     def move_by(self, x_m, v_m=None, a_m=None, stiffness=None, contact_thresh_pos_N=None, contact_thresh_neg_N=None,
                 req_calibration=True, contact_thresh_pos=None, contact_thresh_neg=None):
@@ -76,7 +79,7 @@ class PrismaticJoint:
 
     def refresh(self) -> None:
         sim, fw = self.firmware.sim, self.firmware
-        self.status["pos"] = self.motor.status["pos"] = sim.position(self.name)
+        self.status["pos"] = sim.position(self.name)     # the motor's own pos is in motor radians: not kept
         self.motor.status.update(effort_pct=sim.effort(self.name), guarded_event=fw.guarded_events[self.name],
                                  in_guarded_event=int(fw.in_guarded_event[self.name]),
                                  is_moving=int(sim.driving(self.name)), runstop_on=int(fw.runstop))
@@ -102,9 +105,7 @@ class Base:
         motion, contact = self.params["motion"], self.params["contact_models"]["effort_pct"]
         threshold = contact["contact_thresh_translate_default"] if contact_thresh is None else contact_thresh
         threshold = min(abs(threshold), contact["contact_thresh_translate_max"])
-        self._increment = (x_m,
-                           min(abs(v_m), motion["max"]["vel_m"]) if v_m is not None else motion["default"]["vel_m"],
-                           min(abs(a_m), motion["max"]["accel_m"]) if a_m is not None else motion["default"]["accel_m"],
+        self._increment = (x_m, _profile(v_m, motion, "vel_m"), _profile(a_m, motion, "accel_m"),
                            Guard(threshold, -threshold))
 
     def push_command(self):
@@ -148,10 +149,9 @@ class DynamixelJoint:
     def move_to(self, x_des, v_des=None, a_des=None):
         motion = self.params["motion"]
         self._commanded = _clip(x_des, *self._range())
-        speed = min(abs(v_des), motion["max"]["vel"]) if v_des is not None else motion["default"]["vel"]
-        accel = min(abs(a_des), motion["max"]["accel"]) if a_des is not None else motion["default"]["accel"]
         if self.sim_joint is not None:
-            self.firmware.drive(self.sim_joint, self._commanded, speed, accel)
+            self.firmware.drive(self.sim_joint, self._commanded, _profile(v_des, motion, "vel"),
+                                _profile(a_des, motion, "accel"))
 
     def pull_status(self, data=None):
         self.refresh()
@@ -191,11 +191,10 @@ class StretchGripper(DynamixelJoint):
     def move_to(self, pct, v_r=None, a_r=None):
         pct = _clip(pct, -100.0, self.pct_max_open)
         motion = self.params["motion"]
-        speed = min(abs(v_r), motion["max"]["vel"]) if v_r is not None else motion["default"]["vel"]
-        accel = min(abs(a_r), motion["max"]["accel"]) if a_r is not None else motion["default"]["accel"]
         # the servo's profile is in motor rad/s; the fingertips move this many metres a radian
-        self.firmware.drive("gripper", self._aperture(pct), speed * self._m_per_motor_rad(),
-                            accel * self._m_per_motor_rad())
+        metres = self._m_per_motor_rad()
+        self.firmware.drive("gripper", self._aperture(pct), _profile(v_r, motion, "vel") * metres,
+                            _profile(a_r, motion, "accel") * metres)
 
     def refresh(self) -> None:
         sim, now = self.firmware.sim, self.firmware.now()
