@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 
+from ivfp_bt.errors import UserError
 from ivfp_bt.robot.interface import CameraIntrinsics
 from ivfp_bt.sim.cameras import SimCameras
 from ivfp_bt.sim.stretch_double.firmware import Firmware
@@ -40,8 +41,11 @@ def sideways_intrinsics(k: CameraIntrinsics) -> CameraIntrinsics:
 
 class SimD435i:
     def __init__(self, firmware: Firmware):
-        import pyrealsense2 as rs
-
+        try:
+            import pyrealsense2 as rs
+        except ImportError as e:
+            raise UserError(f"the stretch_body double streams its head camera through pyrealsense2 ({e}); "
+                            "pip install 'ivfp-bt[stretch]'") from None
         self.rs, self.firmware = rs, firmware
         # renderers of its own: an EGL context is current in one thread at a time, and this
         # thread renders while the simulation's own cameras serve the tree's thread
