@@ -19,7 +19,7 @@ from ivfp_bt.calibration.camera_model import CameraCalibration
 from ivfp_bt.errors import UserError
 from ivfp_bt.robot.command_gate import CommandGate
 from ivfp_bt.robot.interface import FrameStream, Motion, MotionState, RGBDFrame, RobotStatus
-from ivfp_bt.robot.limits import CommandRefused, Workspace
+from ivfp_bt.robot.limits import CommandRefused, JointLimit, Workspace
 from ivfp_bt.robot.stretch.body_params import GripperRange, check_contact_params, joint_limits
 from ivfp_bt.robot.stretch.motion_watch import Watched, guard_events, judge
 from ivfp_bt.robot.stretch.wrist_lens import WristLens
@@ -88,7 +88,8 @@ class StretchRobot:
         return bool(self.body.pimu.status["runstop_event"])
 
     @property
-    def limits(self):
+    def limits(self) -> dict[str, JointLimit]:
+        """This robot's joint limits (its own ranges; the gripper's widest opening)."""
         return self.gate.limits
 
     def move_to(self, joint: str, position: float, *, speed: float | None = None,
@@ -176,7 +177,7 @@ class StretchRobot:
             raise UserError("the head camera has no calibration: run `ivfp-bt calibrate --robot stretch -o FILE` "
                             "and set IVFP_BT_CALIBRATION=FILE")
         camera = self.head_camera
-        color, depth, stamp = camera.grab()
+        color, depth, _ = camera.grab()
         intrinsics = camera.intrinsics
         if self.calibration is None:    # calibrating: the pose is what is being measured
             return RGBDFrame(color, depth, intrinsics, np.eye(4), self.now())
