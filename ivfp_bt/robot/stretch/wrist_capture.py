@@ -5,9 +5,9 @@ left to itself may stream raw YUYV at a few frames a second). A reader thread ke
 newest frame, turned into the probe view: through the lens's fisheye calibration into the
 simulation's equidistant 120-degree view (``wrist_lens``) when one is given, else a centre
 square resized to 224² (for a lens like the simulated one); while recording it also keeps one
-frame per period. A video
-file instead of a device replays at its own frame rate, as a camera would, which is how this
-is tested without one. A camera that stops sending frames raises one line, never hangs.
+frame per period. A video file instead of a device replays at its own frame rate, as a camera
+would, which is how this is tested without one. A camera that stops sending frames raises one
+line, never hangs.
 """
 
 from __future__ import annotations
