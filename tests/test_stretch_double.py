@@ -40,7 +40,7 @@ class After:
             self.act(self.robot)
 
     def ended(self, summary) -> None:
-        pass
+        pass    # a watcher hears the end too; this one has nothing to do then
 
 
 def run_with(after: After, picks: int = 3):

@@ -209,8 +209,10 @@ class SimRobot:
             elif now - t0 >= trajectory.duration and abs(self.position(joint) - motion.target) <= TOLERANCE[joint]:
                 motion.finish(MotionState.DONE)
 
-    def hold(self, joint: str, position: float) -> None:
-        """Stop ``joint``'s trajectory and servo it at ``position``."""
+    def hold(self, joint: str, position: float | None = None) -> None:
+        """Stop ``joint``'s trajectory and servo it at ``position`` (default: where it is now)."""
+        if position is None:
+            position = self.position(joint)
         self._trajectories.pop(joint, None)
         self._references[joint] = position
         self.gate.targets[joint] = position

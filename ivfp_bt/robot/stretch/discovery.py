@@ -106,7 +106,8 @@ def open_stretch_robot(seed: int | None = None, calibrating: bool = False, targe
             body = _start_body()
     try:
         robot = StretchRobot.from_body(body, **options)
-        robot.work_cell = getattr(double.sim, "work_cell", None) if double else None
+        if double is not None:
+            robot.work_cell = double.sim.work_cell
         robot.go_to_start_pose()
     except BaseException:
         body.stop()

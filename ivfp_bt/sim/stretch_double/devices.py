@@ -265,7 +265,7 @@ class Pimu:
         self.firmware.release_runstop()
 
     def push_command(self, exiting=False):
-        pass
+        pass    # the real pimu sends trace and buzzer commands here; the double has none
 
     def pull_status(self, exiting=False):
         self.refresh()

@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from ivfp_bt.robot.interface import JOINTS
 from ivfp_bt.robot.limits import RE1_LIMITS
 from ivfp_bt.sim.sim_robot import SimRobot
 
@@ -62,7 +63,7 @@ class Firmware:
         limit = RE1_LIMITS[joint]
         target = min(max(target, limit.lower), limit.upper)   # the mechanism's own end stops
         with self.lock:    # a motor's new profile starts where the joint is, not where it was sent
-            self.sim.hold(joint, self.sim.position(joint))
+            self.sim.hold(joint)
             self.sim.drive(joint, target, speed, accel)
         if joint in self.in_guarded_event:
             self.in_guarded_event[joint] = False
@@ -72,11 +73,6 @@ class Firmware:
                 self.guards[joint] = guard
         return True
 
-    def hold(self, joint: str) -> None:
-        with self.lock:
-            self.sim.hold(joint, self.sim.position(joint))
-        self.guards.pop(joint, None)
-
     def _check_guards(self) -> None:
         for joint, guard in list(self.guards.items()):
             if not self.sim.driving(joint):   # reached and holding: nothing to guard
@@ -84,7 +80,7 @@ class Firmware:
                 continue
             effort = self.sim.effort(joint)
             if effort > guard.positive or effort < guard.negative:
-                self.sim.hold(joint, self.sim.position(joint))
+                self.sim.hold(joint)
                 self.guarded_events[joint] += 1
                 self.in_guarded_event[joint] = True
                 del self.guards[joint]
@@ -92,8 +88,8 @@ class Firmware:
     def press_runstop(self) -> None:
         self.runstop = True
         with self.lock:
-            for joint in ("base", "lift", "arm", "wrist_yaw", "gripper"):
-                self.sim.hold(joint, self.sim.position(joint))
+            for joint in JOINTS:
+                self.sim.hold(joint)
         self.guards.clear()
         self.refresh_all()
 

@@ -48,10 +48,6 @@ def ticks_to_world_rad(params: dict, ticks: float) -> float:
     return polarity * (ticks - params["zero_t"]) * 2 * math.pi / TICKS_PER_TURN / params["gr"]
 
 
-def pct_to_ticks(params: dict, pct: float) -> float:
-    """StretchGripper's percent scale: 0 at zero_t, -100 at the bottom of range_t."""
-    return (pct + 100.0) * (params["zero_t"] - params["range_t"][0]) / 100.0
-
-
 def ticks_to_pct(params: dict, ticks: float) -> float:
+    """StretchGripper's percent scale: 0 at zero_t, -100 at the bottom of range_t."""
     return ticks * 100.0 / (params["zero_t"] - params["range_t"][0]) - 100.0
