@@ -21,6 +21,7 @@ from ivfp_bt.robot.stretch.upright import rotate_image, rotate_intrinsics
 
 SIZE, FPS = (424, 240), 15     # the D435i mode stretch_ros uses for the head (width, height)
 WARMUP_FRAMES = 15             # one second of frames while auto-exposure settles
+FIRST_FRAME_S = 5.0            # a camera just started may take seconds for its first frame
 MODELS = {"brown_conrady": "brown_conrady", "inverse_brown_conrady": "inverse_brown_conrady", "none": "brown_conrady"}
 
 
@@ -62,8 +63,8 @@ class HeadCamera:
         self.intrinsics = intrinsics_of(color_profile)
         if upright:
             self.intrinsics = rotate_intrinsics(self.intrinsics)
-        for _ in range(warmup_frames if source is None else 0):
-            self._next_pair()
+        for i in range(warmup_frames if source is None else 0):
+            self._next_pair(int(FIRST_FRAME_S * 1000) if i == 0 else self.timeout_ms)
 
     def _play(self, source: Path):
         rs = self.rs
@@ -107,23 +108,23 @@ class HeadCamera:
             raise UserError(f"the head camera offers no {SIZE[0]}x{SIZE[1]} colour and depth at {FPS} fps")
         return color_profile
 
-    def _next_frames(self):
+    def _next_frames(self, timeout_ms: int):
         if self._pipeline is not None:
-            ok, frames = self._pipeline.try_wait_for_frames(self.timeout_ms)
+            ok, frames = self._pipeline.try_wait_for_frames(timeout_ms)
         else:
-            ok, frames = self._syncer.try_wait_for_frames(self.timeout_ms)
+            ok, frames = self._syncer.try_wait_for_frames(timeout_ms)
         if not ok:
-            raise UserError(f"the {self.name} stopped: no frame within {self.timeout_ms} ms")
+            raise UserError(f"the {self.name} stopped: no frame within {timeout_ms} ms")
         return frames
 
-    def _next_pair(self):
+    def _next_pair(self, timeout_ms: int):
         """The next frameset with colour and depth: a syncer hands on a lone frame when its
         partner came late (and a recording's first framesets may be lone ones)."""
-        frames = self._next_frames()
+        frames = self._next_frames(timeout_ms)
         for _ in range(FPS):
             if frames.get_depth_frame() and frames.get_color_frame():
                 break
-            frames = self._next_frames()
+            frames = self._next_frames(self.timeout_ms)
         return frames
 
     def _drop_queued(self) -> None:
@@ -134,7 +135,7 @@ class HeadCamera:
     def grab(self) -> tuple[np.ndarray, np.ndarray, float]:
         """(RGB uint8, depth in metres float32 with 0 = no reading, timestamp in seconds)."""
         self._drop_queued()
-        aligned = self._align.process(self._next_pair())
+        aligned = self._align.process(self._next_pair(self.timeout_ms))
         depth_frame, color_frame = aligned.get_depth_frame(), aligned.get_color_frame()
         if not depth_frame or not color_frame:
             raise UserError(f"the {self.name} sends {'no depth' if not depth_frame else 'no colour'} "
