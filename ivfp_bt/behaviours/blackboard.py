@@ -29,6 +29,7 @@ class CheckBlackboard(Leaf):
         "op": Param(str, "==", "comparison", choices=tuple(OPERATORS)),
     }
     INPUT_PORTS = {"key": PortInformation(object, required=True, description="the value to test")}
+    BTCPP_KIND = "Condition"
 
     def update(self) -> py_trees.common.Status:
         try:

@@ -3,7 +3,8 @@
 A leaf declares
 - ``PARAMS``: constants fixed when the tree is built (a duration, a threshold);
 - ``INPUT_PORTS`` / ``OUTPUT_PORTS``: py_trees 2.6 ports, wired to blackboard keys;
-- ``REQUIRES``: the resources ``setup()`` must be given (``"robot"``, ``"models"``).
+- ``REQUIRES``: the resources ``setup()`` must be given (``"robot"``, ``"models"``);
+- ``BTCPP_KIND``: "Condition" for leaves that only test something (Groot2 files them apart).
 
 Subclasses register themselves under their class name (or ``tag=``) both in our
 registry and in py_trees' ports registry, so py_trees' BehaviorTree.CPP XML
@@ -31,6 +32,7 @@ class Leaf(PortsMixin, py_trees.behaviour.Behaviour, register=False):
     OUTPUT_PORTS: ClassVar[dict[str, PortInformation]] = {}
     REQUIRES: ClassVar[tuple[str, ...]] = ()
     TAG: ClassVar[str] = ""
+    BTCPP_KIND: ClassVar[str] = "Action"   # how Groot2's palette files it: "Action" or "Condition"
     given_params: tuple[str, ...] | None = None   # the params its tree file set; None: built in code
 
     def __init_subclass__(cls, *, tag: str | None = None, register: bool = True, **kwargs: Any):

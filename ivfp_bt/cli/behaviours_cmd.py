@@ -7,9 +7,11 @@ import json
 import shutil
 import sys
 import textwrap
+from pathlib import Path
 
 from ivfp_bt import registry
 from ivfp_bt.tree.control_nodes import ALIASES, CONTROL_TYPES, INCLUDE
+from ivfp_bt.tree.groot_palette import palette_xml
 
 INCLUDE_ROW = {
     "name": INCLUDE, "kind": "include", "module": "ivfp_bt.tree.parse",
@@ -33,7 +35,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="List the registered leaves (built-in and from plugins), the composites and "
                        "decorators, and Include, with their parameters (type, default, what each does), ports "
                        "and a description.")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--format", choices=("text", "json", "groot2"), default="text",
+                   help="text (default), json, or groot2: the leaves as a BehaviorTree.CPP <TreeNodesModel> "
+                   "that Groot2 imports as its palette")
+    p.add_argument("--json", action="store_const", const="json", dest="format", help="same as --format json")
+    p.add_argument("-o", "--output", help="write to this file (default: standard output)")
     p.set_defaults(handler=handle)
 
 
@@ -81,10 +87,16 @@ def render(rows: list[dict], width: int = 100) -> str:
 
 
 def handle(args: argparse.Namespace) -> int:
-    rows = catalogue()
-    if args.json:
-        print(json.dumps(rows, indent=2, default=repr))
-        return 0
-    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
-    print(render(rows, width))
+    if args.format == "groot2":
+        text = palette_xml()
+    elif args.format == "json":
+        text = json.dumps(catalogue(), indent=2, default=repr) + "\n"
+    else:
+        width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() and not args.output else 100
+        text = render(catalogue(), width) + "\n"
+    if args.output:
+        Path(args.output).write_text(text)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
     return 0

@@ -30,10 +30,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.format == "text":
         data: str | bytes = (loaded.description + "\n" if loaded.description else "") + tree_text(loaded.root)
     elif args.format == "xml":
-        if loaded.spec is None:
-            data = Path(args.tree).read_text()
-        else:
-            data = to_xml(loaded.spec)
+        data = to_xml(loaded.spec)
     else:
         source = tree_dot(loaded.root, title=Path(args.tree).stem)
         data = source if args.format == "dot" else render(source, args.format)

@@ -16,6 +16,7 @@ from py_trees import common, composites, decorators
 from py_trees.behaviour import Behaviour
 
 from ivfp_bt.behaviours.comparison import OPERATORS, compare
+from ivfp_bt.tree.btcpp_controls import CountingParallel, RepeatCycles, RetryUntilSuccessful
 from ivfp_bt.params import BlackboardKey, Param
 
 Builder = Callable[[str, dict[str, Any], list[Behaviour]], Behaviour]
@@ -85,6 +86,20 @@ _TYPES = [
     ControlType("Timeout", "decorator", "fail (and stop the child) if it runs longer than duration",
                 lambda n, p, c: decorators.Timeout(name=n, child=c[0], duration=p["duration"]),
                 {"duration": Param(float, doc="seconds", min=0.0)}),
+    ControlType("CountingParallel", "composite", "BehaviorTree.CPP's Parallel, tick for tick: tick unfinished children "
+                "in order, decide as soon as success_count succeeded or failure_count failed",
+                lambda n, p, c: CountingParallel(n, c, p["success_count"], p["failure_count"]), {
+                    "success_count": Param(int, -1, "successes that make it succeed (-1: all children)", min=-1),
+                    "failure_count": Param(int, 1, "failures that make it fail (-1: all children)", min=-1),
+                }),
+    ControlType("RetryUntilSuccessful", "decorator", "BehaviorTree.CPP's retry, tick for tick: a child that fails "
+                "after running is restarted in the same tick",
+                lambda n, p, c: RetryUntilSuccessful(n, c[0], p["num_attempts"]),
+                {"num_attempts": Param(int, doc="attempts in all before failing (-1: no limit)", min=-1)}),
+    ControlType("RepeatCycles", "decorator", "BehaviorTree.CPP's Repeat, tick for tick: a child that succeeds "
+                "after running is restarted in the same tick",
+                lambda n, p, c: RepeatCycles(n, c[0], p["num_cycles"]),
+                {"num_cycles": Param(int, doc="successes in all before succeeding (-1: forever)", min=-1)}),
     ControlType("Inverter", "decorator", "swap SUCCESS and FAILURE", _simple(decorators.Inverter)),
     ControlType("OneShot", "decorator", "run the child to completion once, then keep reporting that result",
                 lambda n, p, c: decorators.OneShot(name=n, child=c[0], policy=common.OneShotPolicy[p["policy"].upper()]),

@@ -24,7 +24,7 @@ class LoadedTree:
 
     file: str
     root: Behaviour
-    spec: TreeSpec | None  # None for XML trees
+    spec: TreeSpec | None  # None for trees built in code
     origins: Origins = field(default_factory=dict)
 
     @property
@@ -48,9 +48,9 @@ def load_tree(path: Path | str, overrides: dict[str, str] | None = None) -> Load
     if path.suffix.lower() in XML_SUFFIXES:
         if overrides:
             raise TreeFileError([Problem(xml_import.origin(path), "--set applies to YAML trees only")])
-        root, origins = xml_import.load_xml(path)
-        return LoadedTree(file=str(path), root=root, spec=None, origins=origins)
-    spec = TreeParser().parse(path, overrides)
+        spec = xml_import.load_xml(path)
+    else:
+        spec = TreeParser().parse(path, overrides)
     origins: Origins = {}
     root = build(spec.root, origins)
     return LoadedTree(spec.file, root, spec, origins)
