@@ -92,10 +92,13 @@ class Executive:
 
     def __init__(self, loaded: LoadedTree, options: RunOptions, write: Callable[[str], None] = print,
                  robot_factory: Callable[[str, int | None], Robot] = open_robot,
-                 watcher: Any = None, operator: Any = None):
+                 watcher: Any = None, operator: Any = None,
+                 tick_handlers: tuple[Callable[[py_trees.trees.BehaviourTree], Any], ...] = ()):
         """``watcher`` (the web page's feed) hears ``ticked(tree, summary)`` after every tick and
-        ``ended(summary)``; ``operator`` (a person at the page) demonstrates and labels."""
+        ``ended(summary)``; ``operator`` (a person at the page) demonstrates and labels;
+        ``tick_handlers`` (Groot2's server) are called with the tree after every tick."""
         self.loaded = loaded
+        self.tick_handlers = tick_handlers
         self.watcher, self.operator = watcher, operator
         self.options = options
         self.write = write
@@ -159,6 +162,7 @@ class Executive:
             handlers.insert(0, self.tree_log)
         if self.watcher is not None:
             handlers.append(lambda tree: self.watcher.ticked(tree, self.summary))
+        handlers += self.tick_handlers
         self._tick(lambda tree: [handler(tree) for handler in handlers])
 
     def _tick(self, post_tick: Callable[[py_trees.trees.BehaviourTree], Any]) -> None:

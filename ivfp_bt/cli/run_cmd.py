@@ -7,9 +7,11 @@ import contextlib
 import functools
 import sys
 import threading
+from collections.abc import Iterator
 
 from ivfp_bt.cli.serve_cmd import add_serve_arguments, serve_options
 from ivfp_bt.errors import UserError
+from ivfp_bt.groot2.protocol import DEFAULT_PORT as DEFAULT_GROOT2_PORT
 from ivfp_bt.robot import KNOWN, open_robot
 from ivfp_bt.runner import Executive, RunOptions, RunSummary
 from ivfp_bt.tree.load import LoadedTree, load_tree
@@ -45,6 +47,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                      help="a person at the page demonstrates each grasp and labels each probe (implies --serve)")
     web.add_argument("--keep-serving", action="store_true", help="keep the page up after the run, until Ctrl-C")
     add_serve_arguments(web)
+    groot = p.add_argument_group("Groot2", "watch the run in Groot2 (or btview) over BehaviorTree.CPP's Groot2 "
+                                 "protocol: the tree, each node's status and the blackboard")
+    groot.add_argument("--groot2", nargs="?", type=int, const=DEFAULT_GROOT2_PORT, default=None, metavar="PORT",
+                       help=f"serve the run on PORT and PORT+1 (default {DEFAULT_GROOT2_PORT}); needs the groot2 extra")
+    groot.add_argument("--groot2-host", default="127.0.0.1", metavar="HOST",
+                       help="address for --groot2 (default: 127.0.0.1); any other needs the token (--token), which "
+                       "Groot2 cannot send: forward the ports over SSH instead")
     p.set_defaults(handler=handle)
 
 
@@ -76,11 +85,30 @@ def handle(args: argparse.Namespace) -> int:
     serving = args.serve or args.teleop or args.keep_serving or args.target == "click"
     options = RunOptions(picks=args.picks, tick_hz=args.tick_hz, seed=args.seed, robot=args.robot,
                          tree_log=args.tree_log, record_dir=args.record, realtime=serving)
-    if serving:
-        summary = _run_served(args, loaded, options)
-    else:
-        summary = Executive(loaded, options, robot_factory=_robot_factory(args.target)).run()
+    with _groot2(args, loaded) as tick_handlers:
+        if serving:
+            summary = _run_served(args, loaded, options, tick_handlers)
+        else:
+            summary = Executive(loaded, options, robot_factory=_robot_factory(args.target),
+                                tick_handlers=tick_handlers).run()
     return _report(args, summary)
+
+
+@contextlib.contextmanager
+def _groot2(args: argparse.Namespace, loaded: LoadedTree) -> Iterator[tuple]:
+    """Groot2's server for the run when --groot2 asks for one: its post-tick handler, closed at the end."""
+    if args.groot2 is None:
+        yield ()
+        return
+    from ivfp_bt.groot2.server import Groot2Server
+
+    server = Groot2Server(loaded, args.groot2, args.groot2_host, args.token)
+    token = f" (token {server.token})" if server.token else ""
+    print(f"Groot2 can attach to {server.address}{token}", flush=True)
+    try:
+        yield (server.ticked,)
+    finally:
+        server.close()
 
 
 def _robot_factory(target: str | None, operator=None):
@@ -96,7 +124,8 @@ def _robot_factory(target: str | None, operator=None):
     return functools.partial(open_robot, target_source=source)
 
 
-def _run_served(args: argparse.Namespace, loaded: LoadedTree, options: RunOptions) -> RunSummary:
+def _run_served(args: argparse.Namespace, loaded: LoadedTree, options: RunOptions,
+                tick_handlers: tuple = ()) -> RunSummary:
     from ivfp_bt.web.hub import LiveHub
     from ivfp_bt.web.live_feed import LiveFeed
     from ivfp_bt.web.server import WebServer
@@ -111,7 +140,8 @@ def _run_served(args: argparse.Namespace, loaded: LoadedTree, options: RunOption
     try:
         summary = Executive(loaded, options, watcher=LiveFeed(hub, loaded.root, loaded.file),
                             operator=hub.operator if args.teleop else None,
-                            robot_factory=_robot_factory(args.target, hub.operator)).run()
+                            robot_factory=_robot_factory(args.target, hub.operator),
+                            tick_handlers=tick_handlers).run()
         if args.keep_serving and summary.stopped != "interrupted":
             print(f"{summary.line()}\nthe page stays up at {server.url} until Ctrl-C", flush=True)
             _wait_for_interrupt()
