@@ -59,3 +59,17 @@ def tick_until_done(root: py_trees.behaviour.Behaviour, max_ticks: int = 1000, p
             break
         time.sleep(period_s)
     return statuses
+
+
+@pytest.fixture(scope="session")
+def demos_run(tmp_path_factory) -> Path:
+    """A run directory recorded with trees/collect_demos.yaml: 3 picks in the simulation, seed 2."""
+    from ivfp_bt.runner import Executive, RunOptions
+    from ivfp_bt.tree.load import load_tree
+
+    path = tmp_path_factory.mktemp("demos") / "run"
+    options = RunOptions(picks=3, tick_hz=10, seed=2, record_dir=str(path))
+    summary = Executive(load_tree(REPO / "trees" / "collect_demos.yaml"), options, write=lambda line: None).run()
+    assert summary.stopped == "done"
+    py_trees.blackboard.Blackboard.clear()
+    return path

@@ -8,19 +8,12 @@ import numpy as np
 import pytest
 
 from ivfp_bt.cli.main import main
-from ivfp_bt.runner import Executive, RunOptions
 from ivfp_bt.sidecar.store import RunStore
-from ivfp_bt.tree.load import load_tree
-from tests.conftest import REPO
 
 
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demos") / "run"
-    options = RunOptions(picks=3, tick_hz=10, seed=2, record_dir=str(path))
-    summary = Executive(load_tree(REPO / "trees" / "collect_demos.yaml"), options, write=lambda line: None).run()
-    assert summary.stopped == "done"
-    return path
+@pytest.fixture
+def run_dir(demos_run):
+    return demos_run
 
 
 def test_the_dataset_gives_tensors_and_labels_of_each_attempt(run_dir):
