@@ -195,6 +195,11 @@ def test_grasp_probe_label_then_extract_in_a_fresh_bin():
         video = get("/probe_video")
         assert 8 <= len(video) <= 10 and all(f.time - started <= 1.0 + 1e-6 for f in video)
         assert video[0].image.shape == (224, 224, 3)
+        # the joint positions at each frame: the probe lifts, so the lift rises over the video
+        names, joints = probe.record["probe_joint_names"], probe.record["probe_joints"]
+        assert names == sorted(robot.status().joints) and joints.shape == (len(video), len(names))
+        lift = joints[:, names.index("lift")]
+        assert lift[-1] > lift[0] + 0.005
         label = leaf(HumanLabel, robot, accuracy=1.0)
         tick(label, robot)
         foreseen = robot.work_cell.foresee().outcome

@@ -54,10 +54,17 @@ def test_lerobot_export_writes_the_v3_layout_with_rewards(run_dir, tmp_path):
     out = tmp_path / "lerobot"
     assert main(["export", "lerobot", str(run_dir), str(out)]) == 0
     info = json.loads((out / "meta/info.json").read_text())
-    assert info["codebase_version"] == "v3.0" and info["total_episodes"] >= 1
-    data = pq.read_table(out / "data/chunk-000/file-000.parquet").to_pylist()
+    assert info["codebase_version"] == "v3.0" and info["total_episodes"] >= 1 and info["fps"] == 8
+    table = pq.read_table(out / "data/chunk-000/file-000.parquet")
+    assert str(table.schema.field("action").type) == "fixed_size_list<element: float>[6]"
+    assert str(table.schema.field("next.reward").type) == "float"
+    data = table.to_pylist()
     assert len(data) == info["total_frames"]
-    assert {"action", "next.reward", "next.done", "next.success", "episode_index", "index", "timestamp"} <= set(data[0])
+    assert {"observation.state", "action", "next.reward", "next.done", "next.success", "episode_index", "index",
+            "timestamp"} <= set(data[0])
+    assert info["features"]["observation.state"]["names"] == ["arm", "base", "gripper", "lift", "wrist_yaw"]
+    tasks = pq.read_table(out / "meta/tasks.parquet")
+    assert json.loads(tasks.schema.metadata[b"pandas"])["index_columns"] == ["task"]   # LeRobot's task text
     ends = [row for row in data if row["next.done"]]
     assert len(ends) == info["total_episodes"]
     store = RunStore(run_dir)
@@ -70,11 +77,32 @@ def test_lerobot_export_writes_the_v3_layout_with_rewards(run_dir, tmp_path):
     assert all(row["next.reward"] == 0.0 for row in data if not row["next.done"])
     episodes = pq.read_table(out / "meta/episodes/chunk-000/file-000.parquet").to_pylist()
     assert sum(e["length"] for e in episodes) == len(data)
+    first = episodes[0]
+    assert np.array(first["stats/observation.images.wrist/mean"]).shape == (3, 1, 1)
+    assert first["stats/observation.state/count"] == [first["length"]]
     for key in ("observation.images.wrist", "observation.images.head"):
         with av.open(str(out / info["video_path"].format(video_key=key, chunk_index=0, file_index=0))) as video:
             frames = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
         assert len(frames) == len(data) and list(frames[0].shape) == info["features"][key]["shape"]
-    assert np.isfinite(json.loads((out / "meta/stats.json").read_text())["action"]["mean"]).all()
+    stats = json.loads((out / "meta/stats.json").read_text())
+    assert np.isfinite(stats["action"]["mean"]).all()
+    assert np.array(stats["observation.images.head"]["std"]).shape == (3, 1, 1)
+    assert stats["observation.state"]["count"] == [len(data)] and set(stats["observation.state"]) == {
+        "min", "max", "mean", "std", "count", "q01", "q10", "q50", "q90", "q99"}
+
+
+def test_export_refuses_probes_without_joint_positions(run_dir, tmp_path, capsys):
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "old"
+    shutil.copytree(run_dir, copy)
+    with sqlite3.connect(copy / "records.sqlite") as db:   # as a run recorded before the joints were kept
+        for attempt_id, record in db.execute("SELECT id, record FROM attempt").fetchall():
+            stripped = {k: v for k, v in json.loads(record).items() if k != "probe_joint_names"}
+            db.execute("UPDATE attempt SET record = ? WHERE id = ?", (json.dumps(stripped), attempt_id))
+    assert main(["export", "lerobot", str(copy), str(tmp_path / "ds")]) == 1
+    assert "kept no joint positions" in capsys.readouterr().err
 
 
 def test_export_refuses_what_is_not_a_run(tmp_path, capsys):

@@ -41,6 +41,8 @@ class AttemptBuilder:
                 if value:
                     arrays["probe_video"] = np.stack([f.image for f in value])
                     arrays["probe_times"] = np.array([f.time for f in value])
+            elif key == "probe_joints":
+                arrays["probe_joints"] = np.asarray(value, dtype=np.float32)
             elif key == "clip":
                 arrays.update(clip_arrays(value))
             else:

@@ -1,9 +1,11 @@
-"""Probe: the lift-and-pull probe (interactive perception), recording the wrist video."""
+"""Probe: the lift-and-pull probe (interactive perception), recording the wrist video and,
+for each of its frames, the joint positions (the robot's state, for datasets such as LeRobot's)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import py_trees
 from py_trees.ports import PortInformation
 
@@ -12,6 +14,15 @@ from ivfp_bt.params import Param
 from ivfp_bt.pick.motion_plan import Plan, probe_plan
 
 Status = py_trees.common.Status
+
+
+def joints_at(times: list[float], samples: list[tuple[float, dict[str, float]]]) -> tuple[list[str], np.ndarray]:
+    """Joint positions at ``times`` (frame times), interpolated between the ``samples`` taken each tick."""
+    names = sorted(samples[0][1])
+    sample_times = np.array([time for time, _ in samples])
+    values = np.array([[joints[name] for name in names] for _, joints in samples])
+    return names, np.stack([np.interp(times, sample_times, values[:, j]) for j in range(len(names))],
+                           axis=1).astype(np.float32)
 
 
 class Probe(PlanLeaf):
@@ -29,13 +40,21 @@ class Probe(PlanLeaf):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.recording = False
+        self._joint_samples: list[tuple[float, dict[str, float]]] = []
 
     def make_plan(self) -> Plan:
         self.robot.wrist_camera.start_recording(self.rate_hz)
         self.recording = True
+        self._joint_samples = [self._joints()]
         return probe_plan(self.passive)
 
+    def _joints(self) -> tuple[float, dict[str, float]]:
+        status = self.robot.status()
+        return status.time, dict(status.joints)
+
     def update(self) -> Status:
+        if self.recording:
+            self._joint_samples.append(self._joints())
         if self.recording and self.robot.now() - self._started >= self.duration - 1e-9:
             self._stop_recording()
         status = super().update()
@@ -50,6 +69,9 @@ class Probe(PlanLeaf):
         video = [f for f in frames if f.time - self._started <= self.duration + 1e-6]
         self._set_output("video", video)
         self.record.update({"probe_video": video, "probe_duration": self.duration, "probe_passive": self.passive})
+        if video:
+            names, joints = joints_at([frame.time for frame in video], self._joint_samples)
+            self.record.update({"probe_joints": joints, "probe_joint_names": names})
         return status
 
     def terminate(self, new_status: Status) -> None:
