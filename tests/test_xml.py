@@ -233,3 +233,17 @@ def test_groot2_palette_lists_every_leaf_with_its_parameters_and_ports():
     assert classify[("input_port", "threshold")].attrib == {"name": "threshold", "type": "double", "default": "0.5"}
     assert ("input_port", "video") in classify and ("output_port", "p_success") in classify
     assert ids["CheckBlackboard"].tag == "Condition"
+
+
+def test_btcpp_nodes_read_from_xml_show_their_settings(write):
+    from ivfp_bt.display.text import tree_text
+
+    write("t.xml", _tree('<Parallel name="both" success_count="1"><RetryUntilSuccessful num_attempts="2">'
+                         '<AlwaysFailure/></RetryUntilSuccessful><Repeat num_cycles="3"><Sleep msec="10"/></Repeat>'
+                         "</Parallel>"))
+    assert tree_text(load_tree("t.xml").root).splitlines() == [
+        "⇉ both [CountingParallel success_count=1 failure_count=1]",
+        "├── ◇ [RetryUntilSuccessful num_attempts=2]",
+        "│   └── • AlwaysFailure [Fail]",
+        "└── ◇ Repeat [RepeatCycles num_cycles=3]",
+        "    └── • Sleep [Wait duration=0.01]"]

@@ -6,6 +6,7 @@ from py_trees import common, composites, decorators
 from py_trees.behaviour import Behaviour
 
 from ivfp_bt.behaviours.leaf import Leaf
+from ivfp_bt.tree.btcpp_controls import CountingParallel
 
 KIND_SYMBOLS = {"sequence": "→", "selector": "?", "parallel": "⇉", "decorator": "◇", "leaf": "•"}
 
@@ -16,7 +17,7 @@ def kind(node: Behaviour) -> str:
         return "sequence"
     if isinstance(node, composites.Selector):
         return "selector"
-    if isinstance(node, composites.Parallel):
+    if isinstance(node, (composites.Parallel, CountingParallel)):
         return "parallel"
     return "decorator" if isinstance(node, decorators.Decorator) else "leaf"
 
@@ -41,7 +42,9 @@ def settings(node: Behaviour) -> list[str]:
         policy = node.policy
         sync = getattr(policy, "synchronise", False)
         return [type(policy).__name__ + (" synchronised" if sync else "")]
-    for attribute in ("num_failures", "num_success", "duration", "policy", "guard_key"):
+    if isinstance(node, CountingParallel):
+        return [f"success_count={node.success_count}", f"failure_count={node.failure_count}"]
+    for attribute in ("num_failures", "num_success", "num_attempts", "num_cycles", "duration", "policy", "guard_key"):
         value = getattr(node, attribute, None)
         if value is not None:
             value = value.name.lower() if isinstance(value, (common.OneShotPolicy, common.Status)) else value

@@ -64,6 +64,7 @@ class RetryUntilSuccessful(_Loop):
 
     def __init__(self, name: str, child: behaviour.Behaviour, num_attempts: int) -> None:
         super().__init__(name, child, num_attempts, stop_on=Status.SUCCESS)
+        self.num_attempts = num_attempts
 
 
 class RepeatCycles(_Loop):
@@ -71,6 +72,7 @@ class RepeatCycles(_Loop):
 
     def __init__(self, name: str, child: behaviour.Behaviour, num_cycles: int) -> None:
         super().__init__(name, child, num_cycles, stop_on=Status.FAILURE)
+        self.num_cycles = num_cycles
 
 
 class CountingParallel(composites.Composite):
