@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.models import median_ms   # noqa: E402
 from ivfp_bt.models.anticipation import FailureAnticipator, anticipation_config, p_failure_now   # noqa: E402
+from ivfp_bt.models import device   # noqa: E402
 from ivfp_bt.models.checkpoints import REPO, load_anticipator   # noqa: E402
 from ivfp_bt.models.clip_window import window_indices, window_inputs   # noqa: E402
 from ivfp_bt.models.optical_flow import sequence_flow   # noqa: E402
@@ -45,7 +46,11 @@ def recorded(size: int, seconds: float = 8.0, rate_hz: float = 4.0):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
+    from ivfp_bt.cli.device_option import add_device_argument, apply_device
+
+    add_device_argument(parser)
     args = parser.parse_args()
+    apply_device(args)
     torch.set_num_threads(2)
     models = {}
     if (SHIPPED / "config.json").is_file():
@@ -55,7 +60,7 @@ def main() -> None:
     models["paper preset (224², hidden 256, depth 6)"] = FailureAnticipator(paper).eval()
     print(f"one monitor update, batch 1, {torch.get_num_threads()} threads, median of {args.repeats}")
     for name, model in models.items():
-        print(f"  {name}: {measure(model, args.repeats)}")
+        print(f"  {name}: {measure(model.to(device.current()), args.repeats)}")
 
 
 def measure(model: FailureAnticipator, repeats: int) -> str:

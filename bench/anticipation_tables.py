@@ -141,7 +141,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("runs/tables/anticipation"))
     parser.add_argument("--scene", default=None, help="monitor: scene configuration version (default: the current "
                         "frozen one)")
+    from ivfp_bt.cli.device_option import add_device_argument, apply_device
+
+    add_device_argument(parser)
     args = parser.parse_args()
+    apply_device(args)
     from ivfp_bt.sim.scene_config import scene_config
     args.scene = scene_config(args.scene).version
     os.environ.setdefault("MUJOCO_GL", "egl")

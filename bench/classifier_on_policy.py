@@ -30,7 +30,11 @@ def main() -> None:
     parser.add_argument("--classifier", nargs="+", type=Path, default=[REPO / "models" / "ivfp_classifier"])
     parser.add_argument("--probe-s", type=float, default=2.0, help="seconds of probe the classifier sees")
     parser.add_argument("--sheet", type=Path, help="PNG of probes the first classifier passed, failed and held")
+    from ivfp_bt.cli.device_option import add_device_argument, apply_device
+
+    add_device_argument(parser)
     args = parser.parse_args()
+    apply_device(args)
     torch.set_num_threads(2)
     from ivfp_bt.models.checkpoints import load_classifier
     from ivfp_bt.models.ivfp_classifier import success_probability
@@ -41,9 +45,11 @@ def main() -> None:
     for path in args.classifier:
         model = load_classifier(path).float()
         examples = video_examples(runs, model.config, args.probe_s, labelled=False)
-        with torch.inference_mode():
-            passed = torch.cat([success_probability(model(pixel_values=examples.videos[i:i + 32].float()).logits) >= 0.5
-                                for i in range(0, len(examples), 32)])
+        from ivfp_bt.models import device
+        on = device.of(model)
+        with torch.inference_mode(), device.precision(on):
+            passed = torch.cat([success_probability(model(pixel_values=examples.videos[i:i + 32].float().to(on))
+                                                    .logits.float().cpu()) >= 0.5 for i in range(0, len(examples), 32)])
         holds = examples.truth
         right = float((passed == holds).float().mean())
         precision = float(holds[passed].float().mean()) if passed.any() else 0.0

@@ -147,7 +147,11 @@ def main() -> int:
     parser.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen "
                         "one); give Table III --demos and --unseen collected on it")
     parser.add_argument("--write-only", action="store_true", help="only rebuild docs/results.md")
+    from ivfp_bt.cli.device_option import add_device_argument, apply_device
+
+    add_device_argument(parser)
     args = parser.parse_args()
+    apply_device(args)
     from ivfp_bt.sim.scene_config import scene_config
     args.scene = scene_config(args.scene).version
     os.environ.setdefault("MUJOCO_GL", "egl")

@@ -172,7 +172,11 @@ def main() -> int:
                         help="also a classifier that passes these fractions of grasps that hold and that fail "
                              "(bench/classifier_on_policy.py measures them); repeatable")
     parser.add_argument("--read", type=Path, help="summarise rows written before instead of playing grasps")
+    from ivfp_bt.cli.device_option import add_device_argument, apply_device
+
+    add_device_argument(parser)
     args = parser.parse_args()
+    apply_device(args)
     if args.read:
         rows = [json.loads(line) for line in args.read.read_text().splitlines()]
     else:

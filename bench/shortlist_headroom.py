@@ -83,12 +83,15 @@ def _spaced(policy, color: np.ndarray, mask: np.ndarray, k: int, spacing: int) -
     from ivfp_bt.models.grasp_policy import log_policy
     from ivfp_bt.models.policy_io import _nearest_in_mask, policy_input
 
+    from ivfp_bt.models import device
     x, input_mask, box = policy_input(color, mask, policy.config.image_size)
-    q_width, grids = policy.encode(x[None])
+    on = device.of(policy)
+    q_width, grids = policy.encode(x[None].to(on))
+    q_width = q_width.float().cpu()
     log_width = F.log_softmax(q_width[0], dim=0)
     widths = torch.argsort(log_width, descending=True)[:3].tolist()
-    joint = torch.stack([log_width[w] + log_policy(q_width, policy.grasp_values(grids, torch.tensor([w])),
-                                                    input_mask[None])[1][0] for w in widths]).flatten()
+    joint = torch.stack([log_width[w] + log_policy(q_width, policy.grasp_values(grids, torch.tensor([w], device=on))
+                                                   .float().cpu(), input_mask[None])[1][0] for w in widths]).flatten()
     size, chosen = policy.config.image_size, []
     for index in torch.argsort(joint, descending=True).tolist():
         if len(chosen) == k or not torch.isfinite(joint[index]):
@@ -110,7 +113,11 @@ def main() -> int:
     parser.add_argument("--objects", choices=("seen", "unseen"), default="seen")
     parser.add_argument("--choose", nargs="+", default=["ranked"], type=_choice,
                         help="ways of choosing the K: ranked, spaced:N (input px), sampled")
+    from ivfp_bt.cli.device_option import add_device_argument, apply_device
+
+    add_device_argument(parser)
     args = parser.parse_args()
+    apply_device(args)
     from ivfp_bt.models.checkpoints import load_policy
     policy = load_policy(Path(args.policy)).eval()
     picks: dict[str, list[list[str]]] = {choice: [] for choice in args.choose}

@@ -46,7 +46,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+", type=Path, help="run directories, or directories holding them")
     parser.add_argument("--thresholds", nargs="+", type=float, default=[0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    from ivfp_bt.cli.device_option import add_device_argument, apply_device
+
+    add_device_argument(parser)
     args = parser.parse_args()
+    apply_device(args)
     from ivfp_bt.sidecar.dataset import find_runs
 
     picks = probed_picks(find_runs(args.runs))

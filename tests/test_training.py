@@ -233,9 +233,10 @@ def test_train_commands_give_one_line_errors(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"error: {tmp_path / 'none'}: no run directories here") and len(err.splitlines()) == 1
     assert main(["train", "policy", "--init", str(tmp_path / "none"), "--out", str(tmp_path / "p")]) == 1
-    assert "no grasp policy here" in capsys.readouterr().err
+    assert "no such directory, and not a Hugging Face hub id" in capsys.readouterr().err
     assert main(["train", "classifier", "--init", str(tmp_path / "none"), "--out", str(tmp_path / "c")]) == 1
-    assert "no IVFP classifier here" in capsys.readouterr().err
+    assert capsys.readouterr().err == (f"error: --init {tmp_path / 'none'}: no such directory, and not a Hugging "
+                                       "Face hub id (organisation/name)\n")
     save(build_classifier(classifier_config(frames=4, image_size=32, hidden_size=32, layers=1, heads=2)),
          tmp_path / "binary")
     assert main(["train", "classifier", "--init", str(tmp_path / "binary"), "--four-way",

@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from ivfp_bt.cli.device_option import add_device_argument, apply_device
 from ivfp_bt.cli.progress import progress_bar
 from ivfp_bt.cli.run_cmd import parse_sets
 from ivfp_bt.errors import UserError
@@ -30,12 +31,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("eval_out"), help="output directory (default: eval_out)")
     p.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of every tree")
+    add_device_argument(p)
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     if args.trials < 1 or args.picks_per_trial < 1 or args.workers < 1:
         raise UserError("--trials, --picks-per-trial and --workers must be at least 1")
+    apply_device(args)
     from ivfp_bt.sim.scene_config import scene_config
     from ivfp_bt.tree.load import load_tree
 

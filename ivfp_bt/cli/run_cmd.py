@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
+from ivfp_bt.cli.device_option import add_device_argument, apply_device
 from ivfp_bt.cli.serve_cmd import add_serve_arguments, serve_options
 from ivfp_bt.errors import UserError
 from ivfp_bt.groot2.protocol import DEFAULT_PORT as DEFAULT_GROOT2_PORT
@@ -35,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="log every pick attempt to RUN_DIR with the sidecar; a run directory that exists is resumed "
                    "(same tree, seed and robot): its picks count towards --picks")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree file")
+    add_device_argument(p)
     p.add_argument("--target", metavar="HOW", default=None,
                    help="on a robot (--robot stretch), how the item to pick is marked: click (a person clicks it "
                         "on the web page, which this serves), a mask PNG or a directory of them (one per look), "
@@ -76,6 +78,7 @@ def parse_sets(pairs: list[str]) -> dict[str, str]:
 
 
 def handle(args: argparse.Namespace) -> int:
+    apply_device(args)
     if args.tick_hz < 0:
         raise UserError("--tick-hz must be 0 or more")
     if args.target and args.robot != "stretch":

@@ -8,8 +8,10 @@ import os
 import sys
 from pathlib import Path
 
+from ivfp_bt.cli.device_option import add_device_argument, apply_device
 from ivfp_bt.cli.progress import progress_bar, tracker
 from ivfp_bt.errors import UserError
+from ivfp_bt.models import presets
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,8 +23,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     stages = p.add_subparsers(dest="stage", required=True, metavar="STAGE")
     policy = stages.add_parser("policy", help="imitation of demonstrated grasps")
     _data(policy, "runs/models/grasp_policy")
-    policy.add_argument("--init", type=Path, default=None, help="start from this trained policy instead of from "
-                        "scratch, e.g. to adapt models/grasp_policy to another work-cell with its own demos")
+    policy.add_argument("--init", default=None, metavar="DIR|HUB_ID",
+                        help="start from this trained policy (its size kept), e.g. to adapt models/grasp_policy to "
+                        "another work-cell, or from a ViT's weights (a directory, or a Hugging Face id such as "
+                        "google/vit-base-patch16-224 where the machine can download)")
+    policy.add_argument("--preset", choices=tuple(presets.POLICY), default="small",
+                        help="size from scratch or of the heads on a ViT: small (the shipped one, for a CPU), paper "
+                        "(ViT-B/16 with the UperNet head), tiny")
     _fit(policy, epochs=20, batch=16, lr=3e-4)
     classifier = stages.add_parser("classifier", help="the IVFP classifier on labelled probe videos")
     _data(classifier, "runs/models/ivfp_classifier")
@@ -31,9 +38,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     classifier.add_argument("--probe-s", type=float, default=None, help="use only the first seconds of each probe")
     classifier.add_argument("--passive", action="store_true", help="train on passive observation probes instead")
     classifier.add_argument("--four-way", action="store_true", help="the failure-mode head instead of SUCCESS/FAIL")
-    classifier.add_argument("--init", type=Path, default=None, help="start from this trained classifier (its size "
-                            "and head kept) instead of from scratch, e.g. to adapt models/ivfp_classifier to another "
-                            "work-cell's probes")
+    classifier.add_argument("--init", default=None, metavar="DIR|HUB_ID",
+                            help="start from this classifier (its size kept; its head too if it is ours), e.g. to "
+                            "adapt models/ivfp_classifier to another work-cell's probes, or from any VideoMAE (a "
+                            "directory, or a Hugging Face id such as MCG-NJU/videomae-base-finetuned-ssv2, the "
+                            "paper's start, where the machine can download)")
+    classifier.add_argument("--preset", choices=tuple(presets.CLASSIFIER), default="small",
+                            help="size from scratch: small (the shipped one, for a CPU), paper (VideoMAE-base, 16 "
+                            "frames of 224²), tiny")
     _fit(classifier, epochs=25, batch=16, lr=3e-4)
     rl = stages.add_parser("rl", help="off-policy REINFORCE with IVFP rewards (collects as it goes)")
     rl.add_argument("--policy", type=Path, default=Path("models/grasp_policy"), help="policy to start from (default: models/grasp_policy)")
@@ -89,6 +101,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        "runs/train_all); rerun to resume")
     every.add_argument("--seed", type=int, default=0, help="seed of the models and the first demo bin")
     _workers(every)
+    for stage in (policy, classifier, rl, anticipation, every):
+        add_device_argument(stage)
     p.set_defaults(handler=handle)
 
 
@@ -124,6 +138,7 @@ def _refuse_overwrite(args: argparse.Namespace) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     _refuse_overwrite(args)
+    apply_device(args)
     import torch
     torch.set_num_threads(os.cpu_count() or 1)
     command = "ivfp-bt " + " ".join(sys.argv[1:])
@@ -132,12 +147,12 @@ def handle(args: argparse.Namespace) -> int:
         if args.stage == "policy":
             from ivfp_bt.training.pipeline import make_policy
             result = make_policy(args.data, args.out, args.epochs, args.batch, args.lr, args.seed, command, track,
-                                 init=args.init)
+                                 config=presets.POLICY[args.preset], init=args.init)
         elif args.stage == "classifier":
             from ivfp_bt.training.pipeline import make_classifier
             result = make_classifier(args.data, args.unseen, args.out, args.epochs, args.batch, args.lr, args.seed,
                                      command, track, probe_s=args.probe_s, passive=args.passive,
-                                     four_way=args.four_way, init=args.init)
+                                     four_way=args.four_way, init=args.init, config=presets.CLASSIFIER[args.preset])
         elif args.stage == "rl":
             result = _rl(args, command, track)
         elif args.stage == "anticipation":

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 from transformers import PretrainedConfig, PreTrainedModel, VivitConfig, VivitModel
 
+from ivfp_bt.models import device
 from ivfp_bt.models.clip_window import CHANNELS, MODALITIES, batch, clip_window
 
 CLASSES = ("success", "failure")
@@ -100,8 +101,11 @@ def p_failure_now(model: FailureAnticipator, times: np.ndarray, rgb: list[np.nda
                   depth: list[np.ndarray] | None) -> float:
     """One monitor update: the student's P(failure) ``ahead_s`` after the newest frame (flow for
     every pair of the window, one forward per modality, fusion)."""
-    logits, _ = model(batch([monitor_window(model.config, times, rgb, depth)]))
-    return float(failure_probability(logits)[0])
+    on = device.of(model)
+    window = batch([monitor_window(model.config, times, rgb, depth)])
+    with device.precision(on):
+        logits, _ = model({modality: frames.to(on) for modality, frames in window.items()})
+    return float(failure_probability(logits.float().cpu())[0])
 
 
 def monitor_window(config: AnticipationConfig, times: np.ndarray, rgb, depth) -> dict[str, torch.Tensor]:

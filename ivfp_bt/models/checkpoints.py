@@ -1,6 +1,7 @@
 """Loading and saving trained models: local directories only (config.json + model.safetensors,
 as save_pretrained writes them), never the network, never pickles. A missing or broken
-checkpoint is a one-line UserError naming the directory."""
+checkpoint is a one-line UserError naming the directory. Loaded models go to the device the
+command chose (models/device.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from safetensors import SafetensorError
 from torch import nn
 
 from ivfp_bt.errors import UserError
+from ivfp_bt.models import device
 
 FILES = ("config.json", "model.safetensors")
 REPO = Path(__file__).resolve().parents[2]
@@ -28,7 +30,7 @@ def resolve(path: str | Path) -> Path:
     return REPO / directory
 
 
-def _quiet() -> None:
+def quiet() -> None:
     from transformers.utils import logging
     logging.disable_progress_bar()
     logging.set_verbosity_error()
@@ -71,7 +73,7 @@ def load_anticipator(path: str | Path):
 
 
 def _load(cls, directory: Path):
-    _quiet()
+    quiet()
     try:
         # float32 whatever the file holds: shipped weights are stored as float16 to be small,
         # and CPUs compute float16 slowly
@@ -79,7 +81,7 @@ def _load(cls, directory: Path):
     except (OSError, ValueError, RuntimeError, KeyError, SafetensorError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise UserError(f"{directory}: cannot load the model ({first})") from None
-    return model.eval()
+    return model.to(device.current()).eval()
 
 
 @lru_cache(maxsize=4)
@@ -99,7 +101,7 @@ def shared_anticipator(path: str):
 
 
 def save(model: nn.Module, path: str | Path) -> None:
-    _quiet()
+    quiet()
     model.save_pretrained(Path(path), safe_serialization=True)
 
 

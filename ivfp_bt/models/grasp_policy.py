@@ -2,8 +2,9 @@
 action-value heads.
 
 - Q_width: mean-pooled patch embeddings → linear over the discretised pre-grasp widths.
-- Q_grasp: a feature-pyramid head over several ViT layers, with the chosen width embedded and
-  concatenated at every position, giving one action value per image pixel.
+- Q_grasp: a feature-pyramid head over several ViT layers (or, in the paper's size, UperNet over
+  four: upernet_head.py), with the chosen width embedded and concatenated at every position,
+  giving one action value per image pixel.
 
 Both are logits. The policy they define is π(w, u, v | x) = softmax(Q_width)[w] ·
 softmax over the target mask of Q_grasp(·, w)[v, u]; its log-probability is what imitation and
@@ -18,6 +19,8 @@ from torch import nn
 from torch.nn import functional as F
 from transformers import PretrainedConfig, PreTrainedModel, ViTConfig, ViTModel
 
+from ivfp_bt.models.upernet_head import UperNetGraspHead
+
 DEFAULT_WIDTHS = (0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10, 0.11, 0.12)   # metres
 
 
@@ -27,12 +30,16 @@ class GraspPolicyConfig(PretrainedConfig):
     def __init__(self, image_size: int = 224, patch_size: int = 16, num_channels: int = 4,
                  hidden_size: int = 192, num_hidden_layers: int = 6, num_attention_heads: int = 3,
                  intermediate_size: int = 768, pyramid_layers: tuple[int, ...] = (2, 4, 6),
-                 pyramid_channels: int = 64, widths: tuple[float, ...] = DEFAULT_WIDTHS, **kwargs):
+                 pyramid_channels: int = 64, widths: tuple[float, ...] = DEFAULT_WIDTHS, head: str = "pyramid",
+                 pool_scales: tuple[int, ...] = (1, 2, 3, 6), **kwargs):
         self.image_size, self.patch_size, self.num_channels = image_size, patch_size, num_channels
         self.hidden_size, self.num_hidden_layers = hidden_size, num_hidden_layers
         self.num_attention_heads, self.intermediate_size = num_attention_heads, intermediate_size
         self.pyramid_layers, self.pyramid_channels = list(pyramid_layers), pyramid_channels
         self.widths = [float(w) for w in widths]
+        if head not in ("pyramid", "upernet"):
+            raise ValueError(f"head is pyramid or upernet, not {head!r}")
+        self.head, self.pool_scales = head, list(pool_scales)
         super().__init__(**kwargs)
 
     def backbone_config(self) -> ViTConfig:
@@ -72,7 +79,7 @@ class GraspPolicy(PreTrainedModel):
         super().__init__(config)
         self.backbone = ViTModel(config.backbone_config(), add_pooling_layer=False)
         self.width_head = nn.Linear(config.hidden_size, len(config.widths))
-        self.grasp_head = PyramidHead(config)
+        self.grasp_head = PyramidHead(config) if config.head == "pyramid" else UperNetGraspHead(config)
         self.post_init()
 
     def encode(self, pixel_values: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:

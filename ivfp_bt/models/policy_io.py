@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from ivfp_bt.models import device
 from ivfp_bt.models.grasp_policy import GraspPolicy, log_policy
 from ivfp_bt.models.normalise import normalise
 
@@ -74,13 +75,17 @@ def propose(policy: GraspPolicy, color: np.ndarray, mask: np.ndarray, k: int,
     x, input_mask, box = policy_input(color, mask, policy.config.image_size)
     if not input_mask.any():
         return []
-    q_width, grids = policy.encode(x[None])
+    on = device.of(policy)
+    with device.precision(on):
+        q_width, grids = policy.encode(x[None].to(on))
+    q_width = q_width.float().cpu()   # the draws below run on the CPU, as they always have
     temperature = temperature if rng is not None else 1.0      # ranking is by π itself
     log_width = F.log_softmax(q_width[0] / temperature, dim=0)
     widths = _choose_widths(log_width, k, rng)
     grasps: list[PolicyGrasp] = []
     for w in sorted(set(widths), key=widths.index):
-        q_grasp = policy.grasp_values(grids, torch.tensor([w]))
+        with device.precision(on):
+            q_grasp = policy.grasp_values(grids, torch.tensor([w], device=on)).float().cpu()
         _, log_pixel = log_policy(q_width, q_grasp, input_mask[None], temperature)
         flat = log_pixel[0].flatten()
         count = widths.count(w)

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ivfp_bt.models import device
 from ivfp_bt.models.anticipation import AnticipationConfig, FailureAnticipator, failure_probability
 from ivfp_bt.models.clip_window import batch, clip_window
 from ivfp_bt.models.distillation import LearnableWeights, mmd
@@ -93,14 +94,24 @@ def score(model: FailureAnticipator, clips: list[Clip], index: np.ndarray, blank
         return {"examples": 0}
     model.eval()
     ends = evaluation_ends(clips, model.config.frame_period_s)
-    p = torch.cat([failure_probability(model(windows(clips, index[s:s + 32], ends[index[s:s + 32]], model.config,
-                                                     blanks))[0]) for s in range(0, len(index), 32)])
+    on = device.of(model)
+
+    def p_failure(part: np.ndarray) -> torch.Tensor:
+        with device.precision(on):
+            logits, _ = model(_on(on, windows(clips, part, ends[part], model.config, blanks)))
+        return failure_probability(logits.float().cpu())
+
+    p = torch.cat([p_failure(index[s:s + 32]) for s in range(0, len(index), 32)])
     predicted = (p >= threshold).numpy()
     truth = np.array([clips[i].failed for i in index])
     tp = int((predicted & truth).sum())
     precision, recall = tp / max(1, int(predicted.sum())), tp / max(1, int(truth.sum()))
     return {"examples": len(index), "failures": int(truth.sum()), "precision": precision, "recall": recall,
             "f1": 2 * precision * recall / max(1e-9, precision + recall), "accuracy": float((predicted == truth).mean())}
+
+
+def _on(on: torch.device, window: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {modality: frames.to(on) for modality, frames in window.items()}
 
 
 def _targets(clips: list[Clip]) -> torch.Tensor:
@@ -132,8 +143,9 @@ def train_teacher(clips: list[Clip], split: Split, config: AnticipationConfig, e
 
     def step(index: np.ndarray):
         ends = np.array([window_end(clips[i], config.frame_period_s, rng) for i in index])
-        logits, _ = teacher(windows(clips, index, ends, config, 0, rng))
-        return F.cross_entropy(logits, targets[torch.as_tensor(index)]), {}
+        on = device.of(teacher)
+        logits, _ = teacher(_on(on, windows(clips, index, ends, config, 0, rng)))
+        return F.cross_entropy(logits.float(), targets[torch.as_tensor(index)].to(on)), {}
 
     keep = _KeepBest(teacher, lambda: score(teacher, clips, split.validation, 0).get("f1", 0.0))
     fit(teacher, balanced(split.train, targets), step, epochs, batch_size, lr, seed, report, after_epoch=keep)
@@ -162,13 +174,15 @@ def train_student(clips: list[Clip], split: Split, teacher: FailureAnticipator, 
     def step(index: np.ndarray):
         ends = np.array([window_end(clips[i], config.frame_period_s, rng) for i in index])
         flip_seed = int(rng.integers(1 << 31))   # the teacher sees the same augmentation as the student
-        seen = windows(clips, index, ends, config, 0, np.random.default_rng(flip_seed))
-        shown = windows(clips, index, ends, config, blanks, np.random.default_rng(flip_seed))
+        on = device.of(trained)
+        teacher.to(on)
+        seen = _on(on, windows(clips, index, ends, config, 0, np.random.default_rng(flip_seed)))
+        shown = _on(on, windows(clips, index, ends, config, blanks, np.random.default_rng(flip_seed)))
         with torch.no_grad():
             _, teacher_features = teacher(seen)
         logits, features = trained.student(shown)
-        losses = {"mmd": sum(mmd(teacher_features[m], features[m]) for m in config.modalities),
-                  "ce": F.cross_entropy(logits, targets[torch.as_tensor(index)])}
+        losses = {"mmd": sum(mmd(teacher_features[m].float(), features[m].float()) for m in config.modalities),
+                  "ce": F.cross_entropy(logits.float(), targets[torch.as_tensor(index)].to(on))}
         return trained.weights(losses), {name: loss.item() for name, loss in losses.items()}
 
     student = trained.student

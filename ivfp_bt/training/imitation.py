@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from ivfp_bt.errors import UserError
+from ivfp_bt.models import device
 from ivfp_bt.models.grasp_policy import GraspPolicy, GraspPolicyConfig, log_policy
 from ivfp_bt.models.losses import imitation_loss
 from ivfp_bt.models.policy_io import policy_input
@@ -124,7 +125,7 @@ def train_imitation(examples: GraspExamples, config: GraspPolicyConfig, epochs: 
     rng = np.random.default_rng(seed + 1)
 
     def step(index: np.ndarray):
-        x, _, w, px = batch(examples, index, rng.random(len(index)) < 0.5)
+        x, _, w, px = device.to(device.of(policy), *batch(examples, index, rng.random(len(index)) < 0.5))
         q_width, q_grasp, _ = policy(x, w)
         return imitation_loss(q_width, q_grasp, w, px)
 
@@ -142,7 +143,10 @@ def score_policy(policy: GraspPolicy, examples: GraspExamples, index: np.ndarray
     exact, near, distances = 0, 0, []
     for start in range(0, len(index), 32):
         x, m, w, px = batch(examples, index[start:start + 32])
-        q_width, q_grasp, chosen = policy(x)
+        with device.precision(device.of(policy)):
+            outputs = policy(x.to(device.of(policy)))
+        q_width, q_grasp, chosen = (output.float().cpu() if output.is_floating_point() else output.cpu()
+                                    for output in outputs)
         _, log_pixel = log_policy(q_width, q_grasp, m)
         exact += int((chosen == w).sum())
         near += int(((chosen - w).abs() <= 1).sum())

@@ -10,17 +10,22 @@ import platform
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from ivfp_bt import versions
+from ivfp_bt.models import device
 
 
 def machine() -> str:
-    return f"{os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), no GPU"
+    cores = f"{os.cpu_count()} CPU cores ({platform.processor() or platform.machine()})"
+    on = device.current()
+    return f"{cores}, {torch.cuda.get_device_name(on)} (CUDA)" if on.type == "cuda" else f"{cores}, no GPU used"
 
 
-def provenance(directory: Path) -> str:
+def provenance(directory: str | Path) -> str:
     """A model named with the command that made it, so a card that starts from another model
-    still says how to remake the chain after that model's directory is replaced."""
-    card = directory / "training.json"
+    still says how to remake the chain after that model's directory is replaced (a hub id as it is)."""
+    card = Path(directory) / "training.json"
     command = json.loads(card.read_text()).get("command") if card.is_file() else None
     return f"{directory} (made by `{command}`)" if command else str(directory)
 

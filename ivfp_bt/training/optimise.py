@@ -9,6 +9,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from ivfp_bt.models import device
+
 Step = Callable[[np.ndarray], tuple[torch.Tensor, dict[str, float]]]
 Epoch = Callable[[np.random.Generator], np.ndarray]   # one epoch's example indices, in order
 
@@ -30,7 +32,11 @@ def fit(model: torch.nn.Module, epoch: Epoch, step: Step, epochs: int, batch: in
         seed: int, report: Callable[[int, int, dict[str, float]], None] = lambda done, total, info: None,
         weight_decay: float = 0.05, after_epoch: Callable[[int], None] = lambda epoch: None) -> None:
     """Minimise ``step``'s loss over ``epochs`` epochs of minibatches (``epoch`` draws each);
-    ``after_epoch`` hears of each finished epoch (to keep the best model on a validation set)."""
+    ``after_epoch`` hears of each finished epoch (to keep the best model on a validation set).
+    The model trains on the command's device (``--device``), under mixed precision on CUDA;
+    ``step`` moves its batch to ``device.of(model)``."""
+    on = device.current()
+    model.to(on)
     rng = np.random.default_rng(seed)
     orders = [epoch(rng) for _ in range(epochs)]
     total = max(1, sum(math.ceil(len(order) / batch) for order in orders))
@@ -42,7 +48,8 @@ def fit(model: torch.nn.Module, epoch: Epoch, step: Step, epochs: int, batch: in
     done = 0
     for number, order in enumerate(orders, start=1):
         for start in range(0, len(order), batch):
-            loss, info = step(order[start:start + batch])
+            with device.precision(on):
+                loss, info = step(order[start:start + batch])
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

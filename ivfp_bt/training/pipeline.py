@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ivfp_bt.errors import UserError
-from ivfp_bt.models.checkpoints import load_classifier, load_policy, save
+from ivfp_bt.models import presets
+from ivfp_bt.models.checkpoints import save
 from ivfp_bt.models.grasp_policy import GraspPolicyConfig
-from ivfp_bt.models.ivfp_classifier import classifier_config
+from ivfp_bt.models.ivfp_classifier import BINARY, FOUR_WAY, classifier_config
+from ivfp_bt.models.pretrained import start_classifier, start_policy
 from ivfp_bt.sidecar.dataset import find_runs
 from ivfp_bt.sim.scene_config import scene_config
 from ivfp_bt.training.imitation import demonstrated_success, grasp_examples, train_imitation
@@ -55,9 +57,7 @@ PRESETS = {
     "small": Preset(demos=1920, unseen_demos=240, policy_epochs=20, classifier_epochs=25, rl_iterations=50, rl_batch=16),
     # the whole pipeline in a couple of minutes, to check it works (tests, a new machine)
     "tiny": Preset(demos=24, unseen_demos=6, policy_epochs=1, classifier_epochs=1, rl_iterations=1, rl_batch=4,
-                   policy={"image_size": 64, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
-                           "intermediate_size": 64, "pyramid_layers": (1, 2), "pyramid_channels": 8},
-                   classifier={"frames": 4, "image_size": 32, "hidden_size": 32, "layers": 2, "heads": 2},
+                   policy=presets.POLICY["tiny"], classifier=presets.CLASSIFIER["tiny"],
                    # the demonstrator's first idea, unjudged: 24 foreseen demos can all be successes, and the
                    # classifier needs failures too
                    demo_sets={"foresight": "0"}),
@@ -66,10 +66,11 @@ PRESETS = {
 
 def make_policy(data: list[Path], out: Path, epochs: int, batch: int, lr: float, seed: int, command: str,
                 track: Track = no_track, config: dict[str, Any] | None = None,
-                init: Path | None = None) -> dict[str, Any]:
-    """Imitation from scratch, or from the policy in ``init`` (its configuration kept)."""
+                init: str | Path | None = None) -> dict[str, Any]:
+    """Imitation from scratch (``config``: GraspPolicyConfig settings), from the policy in ``init``
+    (its configuration kept), or from a ViT there (its backbone; the heads as ``config`` says)."""
     started = time.monotonic()
-    start = load_policy(init).float().train() if init is not None else None
+    start = start_policy(init, config or {}).float().train() if init is not None else None
     policy_config = start.config if start is not None else GraspPolicyConfig(**(config or {}))
     runs = find_runs(data)
     reading = track("read demos")
@@ -91,10 +92,7 @@ def make_classifier(data: list[Path], unseen: list[Path], out: Path, epochs: int
                     init: Path | None = None) -> dict[str, Any]:
     """The classifier from scratch, or from the one in ``init`` (its configuration kept)."""
     started = time.monotonic()
-    start = load_classifier(init).float().train() if init is not None else None
-    if start is not None and (start.config.num_labels == 4) != four_way:
-        heads = ("four-way", "SUCCESS/FAIL") if four_way else ("SUCCESS/FAIL", "four-way")
-        raise UserError(f"{init}: asked for a {heads[0]} classifier, but this one has the {heads[1]} head")
+    start = start_classifier(init, FOUR_WAY if four_way else BINARY).float().train() if init is not None else None
     video_config = start.config if start is not None else classifier_config(four_way=four_way, **(config or {}))
     reading = track("read probes")
     examples = video_examples(find_runs(data), video_config, probe_s, passive, lambda d, t: reading(d, t, {}))

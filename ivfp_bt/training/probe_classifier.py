@@ -21,6 +21,7 @@ from torch.nn import functional as F
 from transformers import VideoMAEConfig, VideoMAEForVideoClassification
 
 from ivfp_bt.errors import UserError
+from ivfp_bt.models import device
 from ivfp_bt.models.ivfp_classifier import build_classifier, label_index, success_probability, video_tensor
 from ivfp_bt.sidecar.dataset import chosen_attempts
 from ivfp_bt.training.optimise import fit, split_by_run
@@ -100,8 +101,9 @@ def train_classifier(examples: VideoExamples, config: VideoMAEConfig, epochs: in
         videos = examples.videos[idx].float()
         flip = torch.as_tensor(rng.random(len(index)) < 0.5)     # a mirrored probe is as good a probe
         videos[flip] = videos[flip].flip(-1)
+        videos, targets = device.to(device.of(model), videos, examples.targets[idx])
         logits = model(pixel_values=videos).logits
-        return F.cross_entropy(logits, examples.targets[idx]), {}
+        return F.cross_entropy(logits.float(), targets), {}
 
     fit(model, balanced(train, examples.targets), step, epochs, batch_size, lr, seed, report)
     return model, {"held_out": score_classifier(model, examples, held)} if len(held) else {}
@@ -115,7 +117,9 @@ def score_classifier(model: VideoMAEForVideoClassification, examples: VideoExamp
     passed = []
     for start in range(0, len(index), 32):
         idx = torch.as_tensor(index[start:start + 32])
-        passed.append(success_probability(model(pixel_values=examples.videos[idx].float()).logits) >= threshold)
+        with device.precision(device.of(model)):
+            logits = model(pixel_values=examples.videos[idx].float().to(device.of(model))).logits
+        passed.append(success_probability(logits.float().cpu()) >= threshold)
     predicted = torch.cat(passed) if passed else torch.zeros(0, dtype=torch.bool)
     truth = examples.truth[torch.as_tensor(index)]
     tp = int((predicted & truth).sum())

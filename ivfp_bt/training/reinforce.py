@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 from ivfp_bt.errors import UserError
+from ivfp_bt.models import device
 from ivfp_bt.evaluation.trials import worker_pool
 from ivfp_bt.models.checkpoints import load_classifier, load_policy, save
 from ivfp_bt.models.grasp_policy import GraspPolicy, log_policy
@@ -159,20 +160,24 @@ def update(policy: GraspPolicy, optimiser: torch.optim.Optimizer, examples: Gras
     order = rng.permutation(len(examples))
     for start in range(0, len(examples), settings.minibatch):
         index = order[start:start + settings.minibatch]
-        x, m, w, px = batch(examples, index)
         idx = torch.as_tensor(index)
-        q_width, grids = policy.encode(x)
-        tempered = None       # log π tempered, over widths and over pixels at the logged width
-        if examples.shortlists is None:
-            tempered = log_policy(q_width, policy.grasp_values(grids, w), m, settings.temperature)
-            rows = torch.arange(len(index))
-            log_prob = tempered[0][rows, w] + tempered[1][rows, px[:, 1].long(), px[:, 0].long()]
-        else:
-            log_prob = shortlist_log_prob(policy, q_width, grids, m, examples.shortlists[idx], settings.temperature)
-        loss = reinforce_loss(log_prob, examples.probabilities[idx], examples.rewards[idx], baseline, settings.clip)
-        if reference is not None and settings.kl > 0:
-            tempered = tempered or log_policy(q_width, policy.grasp_values(grids, w), m, settings.temperature)
-            loss = loss + settings.kl * _kl_to(reference, x, m, w, *tempered, settings.temperature)
+        on = device.of(policy)
+        x, m, w, px = device.to(on, *batch(examples, index))
+        probabilities, rewards = device.to(on, examples.probabilities[idx], examples.rewards[idx])
+        with device.precision(on):
+            q_width, grids = policy.encode(x)
+            tempered = None       # log π tempered, over widths and over pixels at the logged width
+            if examples.shortlists is None:
+                tempered = log_policy(q_width, policy.grasp_values(grids, w), m, settings.temperature)
+                rows = torch.arange(len(index), device=on)
+                log_prob = tempered[0][rows, w] + tempered[1][rows, px[:, 1].long(), px[:, 0].long()]
+            else:
+                log_prob = shortlist_log_prob(policy, q_width, grids, m, examples.shortlists[idx].to(on),
+                                              settings.temperature)
+            loss = reinforce_loss(log_prob.float(), probabilities, rewards, baseline, settings.clip)
+            if reference is not None and settings.kl > 0:
+                tempered = tempered or log_policy(q_width, policy.grasp_values(grids, w), m, settings.temperature)
+                loss = loss + settings.kl * _kl_to(reference.to(on), x, m, w, *tempered, settings.temperature)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)      # frozen parameters have no grad and are skipped
@@ -186,7 +191,7 @@ def shortlist_log_prob(policy: GraspPolicy, q_width: torch.Tensor, grids: list[t
                        shortlists: torch.Tensor, temperature: float) -> torch.Tensor:
     """log of each drawn grasp's chance among its shortlist (B, K, 3; the drawn one first, -1
     padding): π_θ^(1/temperature) renormalised over the shortlist, as collection drew it."""
-    rows = torch.arange(len(shortlists))
+    rows = torch.arange(len(shortlists), device=shortlists.device)
     log_width = torch.log_softmax(q_width, dim=1)
     values = []
     for k in range(shortlists.shape[1]):

@@ -37,6 +37,7 @@ class ClassifyGrasp(Leaf):
     def update(self) -> Status:
         import torch
 
+        from ivfp_bt.models import device
         from ivfp_bt.models.ivfp_classifier import success_probability, video_tensor
         try:
             frames = self.get_input("video")
@@ -47,8 +48,10 @@ class ClassifyGrasp(Leaf):
             self.feedback_message = "the probe video is empty"
             return Status.FAILURE
         video = video_tensor(np.stack([f.image for f in frames]), self.classifier.config)
-        with torch.inference_mode():
-            p = float(success_probability(self.classifier(pixel_values=video[None]).logits)[0])
+        on = device.of(self.classifier)
+        with torch.inference_mode(), device.precision(on):
+            logits = self.classifier(pixel_values=video[None].to(on)).logits
+        p = float(success_probability(logits.float().cpu())[0])
         self._set_output("p_success", p)
         verdict = "success" if p >= self.threshold else "fail"
         # the IVFP reward; a person's label, where one follows, replaces it
