@@ -185,6 +185,8 @@ def test_subtrees_have_their_own_blackboard_with_remapping(write):
     ('<Probe duration="{d}" video="{v}"/>', "cannot come from the blackboard"),
     ('<CheckBlackboard key="{x}" value="1"/>', "blackboard key '/x' is read by port 'key' but nothing writes it"),
     ('<SubTree ID="Nope"/>', "SubTree ID 'Nope' names no BehaviorTree"),
+    ('<SubTree ID="Sub" x="{}"/></BehaviorTree><BehaviorTree ID="Sub"><AlwaysSuccess/>',
+     "port 'x' of SubTree Sub takes a blackboard entry like \"{key}\", got '{}'"),
 ])
 def test_what_has_no_counterpart_is_one_line_with_its_position(write, body, expected):
     write("t.xml", _tree(body))

@@ -34,6 +34,7 @@ MAX_TRANSITIONS = 1000   # what BT.CPP's publisher keeps between GET_TRANSITIONS
 
 def _zmq() -> Any:
     try:
+        import msgpack  # noqa: F401  (the blackboard's replies)
         import zmq
         import zmq.auth.thread
     except ImportError:
@@ -47,8 +48,6 @@ class Groot2Server:
     def __init__(self, loaded: LoadedTree, port: int = protocol.DEFAULT_PORT, host: str = "127.0.0.1",
                  token: str | None = None):
         zmq = _zmq()
-        import msgpack   # noqa: F401  (checked here, used in the server thread)
-
         self.monitored: MonitoredTree = live_tree(loaded)
         self.host, self.port = host, port
         self.token = token_for(host, token)
@@ -118,7 +117,11 @@ class Groot2Server:
                 if not poller.poll(100):
                     continue
                 frames = self._server.recv_multipart()
-                self._server.send_multipart(self._answer(frames))
+                try:
+                    reply = self._answer(frames)
+                except Exception as error:   # a bad request must not leave the REP socket waiting forever
+                    reply = [b"error", f"{type(error).__name__}: {error}".encode()]
+                self._server.send_multipart(reply)
             except zmq.ZMQError:
                 if self._running:
                     raise

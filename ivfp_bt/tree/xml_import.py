@@ -271,7 +271,7 @@ class XmlTreeReader:
             if value == "{=}":
                 remap.append((inner, scope.key(inner)))
             elif value.startswith("{") and value.endswith("}"):
-                remap.append((inner, scope.key(parse_key_reference(value))))
+                remap.append((inner, self._port_key(inner, value, f"SubTree {tree_id}", scope)))
             else:   # a value for the subtree's own entry, read as YAML like every attribute
                 self.blackboard[namespace + "/" + inner] = _scalar(text)
                 own.add(inner)
