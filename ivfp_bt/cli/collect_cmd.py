@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from ivfp_bt.cli.progress import progress_bar
+from ivfp_bt.cli.ray_option import add_ray_argument, ray_pool
 from ivfp_bt.cli.run_cmd import parse_sets
 from ivfp_bt.errors import UserError
 
@@ -37,6 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of the tree, "
                    "e.g. probe_s=1.0")
+    add_ray_argument(p)
     p.set_defaults(handler=handle)
 
 
@@ -59,13 +61,13 @@ def handle(args: argparse.Namespace) -> int:
     scene = scene_config(args.scene).version   # an unknown one is reported here
     load_tree(tree, sets)   # a broken tree is reported before any worker starts
     specs = bin_specs(tree, out, args.n, args.per_bin, seed, args.objects, sets, scene)
-    with progress_bar() as progress:
+    with ray_pool(args) as pool, progress_bar() as progress:
         task = progress.add_task(f"collect {args.what}", total=args.n, info="")
 
         def done(result, spec):
             progress.update(task, advance=spec.picks, info=f"bin {spec.seed}" + (" (kept)" if result is None else ""))
 
-        collect(specs, args.workers, done)
+        collect(specs, args.workers, done, pool)
     runs = [Path(s.record_dir) for s in specs]
     if args.what == "clips":
         from ivfp_bt.training.clip_data import summarise_clips

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ivfp_bt.cli.device_option import add_device_argument, apply_device
 from ivfp_bt.cli.progress import progress_bar
+from ivfp_bt.cli.ray_option import add_ray_argument, ray_pool
 from ivfp_bt.cli.run_cmd import parse_sets
 from ivfp_bt.errors import UserError
 from ivfp_bt.evaluation.metrics import summarise
@@ -32,6 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a param of every tree")
     add_device_argument(p)
+    add_ray_argument(p)
     p.set_defaults(handler=handle)
 
 
@@ -47,7 +49,7 @@ def handle(args: argparse.Namespace) -> int:
     for tree in args.trees:
         load_tree(tree, sets)   # every file checked before any trial starts
     rows, lost = [], None
-    with progress_bar() as progress:
+    with ray_pool(args) as pool, progress_bar() as progress:
         for tree in args.trees:
             specs = trial_specs(tree, args.trials, args.picks_per_trial, args.objects, args.out, args.seed, sets,
                                 scene)
@@ -60,7 +62,7 @@ def handle(args: argparse.Namespace) -> int:
                 progress.update(task, advance=1, info=f"SR {100 * m.success_rate:.0f}% of {m.picks} picks")
 
             try:
-                results = run_resumable(specs, args.workers, done)
+                results = run_resumable(specs, args.workers, done, pool)
             except TrialsLost as error:   # keep and report what finished; a rerun finishes the rest
                 results, lost = error.finished, error
             rows.append(summarise(Path(tree).stem, results))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ivfp_bt.cli.device_option import add_device_argument, apply_device
 from ivfp_bt.cli.progress import progress_bar, tracker
+from ivfp_bt.cli.ray_option import add_ray_argument, ray_pool
 from ivfp_bt.errors import UserError
 from ivfp_bt.models import presets
 
@@ -76,6 +77,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rl.add_argument("--seed", type=int, default=5000, help="first bin's seed (default: 5000)")
     rl.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
     _workers(rl)
+    add_ray_argument(rl)
     anticipation = stages.add_parser("anticipation", help="the failure-anticipation teacher and students (ViViT)",
                                      description="Train the second paper's networks on clips (ivfp-bt collect clips): "
                                      "a teacher that detects failures in windows that end at them, then one student per "
@@ -181,7 +183,8 @@ def _rl(args: argparse.Namespace, command: str, track):
                           clip=args.clip, temperature=args.temperature, seed=args.seed, workers=args.workers,
                           keep=tuple(args.keep), scene=scene_config(args.scene).version, tune=args.tune,
                           kl=args.kl, reward=args.reward, shortlist=args.shortlist)
-    return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track)
+    with ray_pool(args) as pool:
+        return make_rl(resolve(args.policy), resolve(args.classifier), args.out, settings, command, track, pool)
 
 
 def _anticipation(args: argparse.Namespace, command: str, track):

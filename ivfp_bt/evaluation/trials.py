@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from ivfp_bt.errors import UserError
 
@@ -86,11 +87,13 @@ def worker_pool(workers: int) -> futures.ProcessPoolExecutor:
 
 
 def run_trials(specs: list[TrialSpec], workers: int, done: Callable[[TrialResult], None] = lambda result: None,
-               pool: futures.ProcessPoolExecutor | None = None) -> list[TrialResult]:
+               pool: Any = None) -> list[TrialResult]:
     """Run every trial, ``workers`` at a time (in ``pool`` if given: a caller running many
-    rounds keeps its workers, and the models they loaded, between them); ``done`` is called
-    as each one finishes."""
+    rounds keeps its workers, and the models they loaded, between them; or on a Ray cluster,
+    a ``RayPool``); ``done`` is called as each one finishes."""
     results: list[TrialResult] = []
+    if hasattr(pool, "run"):    # a cluster (cluster/ray_pool.py): it runs the trials its own way
+        return pool.run(specs, done)
     if workers <= 1 and pool is None:
         for spec in specs:
             results.append(run_trial(spec))
@@ -117,8 +120,8 @@ def run_trials(specs: list[TrialSpec], workers: int, done: Callable[[TrialResult
     return sorted(results, key=lambda r: (r.spec.tree, r.spec.seed))
 
 
-def run_resumable(specs: list[TrialSpec], workers: int, done: Callable[[TrialResult], None] = lambda result: None
-                  ) -> list[TrialResult]:
+def run_resumable(specs: list[TrialSpec], workers: int, done: Callable[[TrialResult], None] = lambda result: None,
+                  pool: Any = None) -> list[TrialResult]:
     """``run_trials`` for trials that may have run before: a finished one's result is read back
     (and ``done`` hears of it), one left part-way is moved to OUT/interrupted/ and run again."""
     kept, todo = [], []
@@ -135,7 +138,7 @@ def run_resumable(specs: list[TrialSpec], workers: int, done: Callable[[TrialRes
         save_result(result)
         done(result)
     try:
-        ran = run_trials(todo, workers, finished)
+        ran = run_trials(todo, workers, finished, pool)
     except TrialsLost as lost:
         lost.finished = kept + lost.finished
         raise

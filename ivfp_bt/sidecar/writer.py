@@ -71,7 +71,9 @@ class BackgroundWriter:
                 self.error = self.error or e
 
     def close(self) -> None:
-        """Write everything queued, then stop."""
+        """Write everything queued, then stop and close the store (so its WAL is folded in now, not
+        when the process happens to collect it: a Ray worker packs the run directory right after)."""
         self._queue.put(None)
         self._thread.join()
+        self.store.close()
         self._raise_error()

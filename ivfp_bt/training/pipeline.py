@@ -113,7 +113,8 @@ def make_classifier(data: list[Path], unseen: list[Path], out: Path, epochs: int
 
 
 def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, command: str,
-            track: Track = no_track) -> dict[str, Any]:
+            track: Track = no_track, pool: Any = None) -> dict[str, Any]:
+    """RL as ``train rl`` runs it; ``pool``: a Ray cluster to collect on (local processes otherwise)."""
     from ivfp_bt.training.reinforce import checkpoint, plot_history, rl_history, train_rl
     started = time.monotonic()
     collecting, updating = track("collect (rl)"), track("rl iterations")
@@ -129,7 +130,7 @@ def make_rl(policy: Path, classifier: Path, out: Path, settings: RLSettings, com
         else:
             updating(info["iteration"], settings.iterations, {k: v for k, v in info.items() if k != "iteration"})
 
-    last = train_rl(policy, classifier, out, settings, report)
+    last = train_rl(policy, classifier, out, settings, report, pool)
     history = rl_history(out)
     plot_history(history, out / "progress.png")
     rewarded = ("by the IVFP classifier (no oracle)" if settings.reward == "ivfp"

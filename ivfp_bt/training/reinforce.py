@@ -19,11 +19,13 @@ are kept as checkpoints (iter_020, iter_050).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -97,8 +99,9 @@ def checkpoint(out: Path, iteration: int) -> Path:
 
 
 def train_rl(start_policy: Path, classifier: Path, out: Path, settings: RLSettings,
-             report: Callable[[str, dict], None] = lambda event, info: None) -> Path:
-    """Run (or resume) RL training; returns the last iteration's checkpoint."""
+             report: Callable[[str, dict], None] = lambda event, info: None, cluster: Any = None) -> Path:
+    """Run (or resume) RL training; returns the last iteration's checkpoint. Collection runs in
+    local worker processes, or on ``cluster`` (a RayPool) when given."""
     load_classifier(classifier)          # a missing one is reported now, not by the first worker
     out.mkdir(parents=True, exist_ok=True)
     state = out / "state.json"
@@ -111,7 +114,7 @@ def train_rl(start_policy: Path, classifier: Path, out: Path, settings: RLSettin
     reference = load_policy(checkpoint(out, 0)).eval() if settings.kl > 0 else None
     report("resume", {"iteration": done})
     bins = -(-settings.batch // settings.per_bin)
-    with worker_pool(settings.workers) as pool:
+    with contextlib.nullcontext(cluster) if cluster is not None else worker_pool(settings.workers) as pool:
         for iteration in range(done, settings.iterations):
             _iterate(policy, reference, optimiser, classifier, out, settings, iteration, bins, pool, report)
     return checkpoint(out, settings.iterations)

@@ -1,0 +1,1 @@
+"""Running trials on a cluster (Ray): what a trial needs from the driver, and the tasks."""
