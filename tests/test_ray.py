@@ -58,6 +58,9 @@ def test_the_same_seeds_give_the_same_records_locally_and_on_ray(tmp_path):
         with RunStore.reader(tmp_path / "local/pick_centroid" / name) as a, \
                 RunStore.reader(tmp_path / "ray/pick_centroid" / name) as b:
             assert [a.record(i)["grasp"] for i in a.ids()] == [b.record(i)["grasp"] for i in b.ids()]
+    again = _eval(tmp_path / "ray", "--ray")   # finished: the rerun skips every trial
+    output = again.communicate(timeout=600)[0]
+    assert again.returncode == 0 and "Ray: 0 task(s) finished" in output, output
 
 
 @pytest.fixture
