@@ -126,3 +126,13 @@ def test_ctrl_c_stops_the_clusters_work(tmp_path):
 def _simulations() -> str:
     """Ray workers running a trial, as ps names them."""
     return subprocess.run(["pgrep", "-f", "ray::_run_remote"], capture_output=True, text=True).stdout.strip()
+
+
+def test_without_ray_nothing_imports_it(tmp_path):
+    code = ("import sys; from ivfp_bt.cli.main import main; "
+            f"main(['eval', 'trees/pick_centroid.yaml', '--trials', '1', '--picks-per-trial', '1', '--workers', '1', "
+            f"'--out', {str(tmp_path)!r}]); print('ray' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=ENV, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"
