@@ -92,7 +92,8 @@ print(policy.config.head, policy.config.pyramid_layers, rgb, float(patch[:, 3].a
 
 @pytest.mark.parametrize("init,expected", [
     ("org/not-there", "--init org/not-there: not in this machine's Hugging Face cache, and the hub cannot be "
-                      "reached from here; where it can, run `hf download org/not-there --local-dir DIR`"),
+                      "reached from here (nor is there a directory of that name); where it can, run "
+                      "`hf download org/not-there --local-dir DIR`"),
     ("org/pickled", "--init org/pickled: its weights are not in safetensors"),
     ("org/own-code", "--init org/own-code: the checkpoint needs code of its own, which ivfp-bt never runs"),
 ])

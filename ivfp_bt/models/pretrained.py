@@ -55,8 +55,8 @@ def _unavailable(source: str, local: bool, error: Exception) -> UserError:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return UserError(f"--init {source}: cannot read it ({first})")
     return UserError(f"--init {source}: not in this machine's Hugging Face cache, and the hub cannot be reached "
-                     f"from here; where it can, run `hf download {source} --local-dir DIR` (huggingface_hub), "
-                     "copy DIR to this machine and pass --init DIR")
+                     f"from here (nor is there a directory of that name); where it can, run `hf download {source} "
+                     "--local-dir DIR` (huggingface_hub), copy DIR to this machine and pass --init DIR")
 
 
 def _weights(cls: Any, source: str, local: bool, **options: Any) -> Any:
