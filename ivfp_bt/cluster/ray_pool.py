@@ -10,6 +10,7 @@ duplicate and no partial record. Ctrl-C cancels the cluster's tasks, killing the
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -90,17 +91,12 @@ class RayPool:
                 ray.cancel(ref, force=True)   # the workers die with their simulations
             raise
         finally:
-            self.retried, self.nodes = ray.get(self._attempts.summary.remote())
+            with contextlib.suppress(Exception):   # the count is a report: never a reason to hang or fail
+                self.retried, self.nodes = ray.get(self._attempts.summary.remote(), timeout=10)
         return sorted(results, key=lambda r: (r.spec.tree, r.spec.seed))
 
     def shutdown(self) -> None:
         _ray().shutdown()
-
-    def __enter__(self) -> RayPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
 
 
 def _outcome(ray: Any, ref: Any, spec: TrialSpec) -> tuple[TrialResult, bytes, TaskStats]:
