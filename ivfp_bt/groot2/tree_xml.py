@@ -56,7 +56,8 @@ def live_tree(loaded: LoadedTree) -> MonitoredTree:
     assert loaded.spec is not None, "trees run from files always have their checked spec"
     exported = export(loaded.spec, MAIN_TREE)
     # build() makes one behaviour per spec node, children in order: pre-orders match one to one
-    behaviour_of = {id(spec): node for spec, node in zip(loaded.spec.root.iterate(), _preorder(loaded.root))}
+    pairs = zip(loaded.spec.root.iterate(), _preorder(loaded.root), strict=True)
+    behaviour_of = {id(spec): node for spec, node in pairs}
     elements = [element for element, _, _ in exported.nodes]
     nodes = [behaviour_of[id(spec)] for _, spec, _ in exported.nodes]
     return MonitoredTree(_finish(exported.root, elements), nodes)
