@@ -249,3 +249,12 @@ def test_btcpp_nodes_read_from_xml_show_their_settings(write):
         "│   └── • AlwaysFailure [Fail]",
         "└── ◇ Repeat [RepeatCycles num_cycles=3]",
         "    └── • Sleep [Wait duration=0.01]"]
+
+
+def test_include_adds_another_files_trees(write):
+    write("lib.xml", '<root BTCPP_format="4"><BehaviorTree ID="Ok"><AlwaysSuccess name="fine"/></BehaviorTree></root>')
+    write("main.xml", '<root BTCPP_format="4" main_tree_to_execute="M"><include path="lib.xml"/>'
+                      '<BehaviorTree ID="M"><Sequence><SubTree ID="Ok"/></Sequence></BehaviorTree></root>')
+    assert tick_until_done(load_tree("main.xml").root) == ["SUCCESS"]
+    write("loop.xml", '<root><include path="loop.xml"/><BehaviorTree><AlwaysSuccess/></BehaviorTree></root>')
+    assert any("include cycle or too deep: loop.xml" in str(p) for p in validate("loop.xml"))
