@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass, replace
@@ -79,21 +80,17 @@ def make_bundle(specs: list[TrialSpec], cwd: Path | None = None) -> Bundle:
 def unpack(bundle: Bundle) -> Path:
     """The bundle's files on this node (unpacked once per content)."""
     root = Path(tempfile.gettempdir()) / "ivfp-bt-bundles" / bundle.digest
-    if not root.is_dir():
-        partial = Path(tempfile.mkdtemp(prefix=f"{bundle.digest}.", dir=root.parent if root.parent.is_dir()
-                                        else _made(root.parent)))
-        with tarfile.open(fileobj=io.BytesIO(bundle.data), mode="r:gz") as tar:
-            tar.extractall(partial, filter="data")
-        try:
-            os.rename(partial, root)
-        except OSError:   # another worker on this node got there first
-            pass
+    if root.is_dir():
+        return root
+    root.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f"{bundle.digest}.", dir=root.parent))
+    with tarfile.open(fileobj=io.BytesIO(bundle.data), mode="r:gz") as tar:
+        tar.extractall(partial, filter="data")
+    try:
+        os.rename(partial, root)
+    except OSError:   # another worker on this node unpacked the same files first: theirs serve
+        shutil.rmtree(partial, ignore_errors=True)
     return root
-
-
-def _made(directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 def localised(spec: TrialSpec, bundle: Bundle, record_dir: str) -> TrialSpec:

@@ -14,25 +14,25 @@ QUANTILES = (0.01, 0.10, 0.50, 0.90, 0.99)
 IMAGE_SIDE = 150
 
 
+def _columns(data: np.ndarray) -> dict[str, np.ndarray]:
+    """min, max, mean, std and the quantiles of each column of ``data`` (rows are samples)."""
+    stats = {"min": data.min(0), "max": data.max(0), "mean": data.mean(0), "std": data.std(0)}
+    stats.update({f"q{int(q * 100):02d}": np.quantile(data, q, axis=0) for q in QUANTILES})
+    return stats
+
+
 def vector_stats(values: np.ndarray) -> dict[str, list]:
     """Stats of an (N,) or (N, D) array, per dimension."""
     data = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
-    stats = {"min": data.min(0), "max": data.max(0), "mean": data.mean(0), "std": data.std(0)}
-    stats.update({f"q{int(q * 100):02d}": np.quantile(data, q, axis=0) for q in QUANTILES})
-    out = {key: value.tolist() for key, value in stats.items()}
-    out["count"] = [len(data)]
-    return out
+    return {**{key: value.tolist() for key, value in _columns(data).items()}, "count": [len(data)]}
 
 
 def image_stats(frames: np.ndarray, repeats: int = 1) -> dict[str, list]:
     """Per-channel stats of (N, H, W, 3) uint8 frames, in [0, 1]; ``repeats``: how many frames each stands for."""
     step = max(1, max(frames.shape[1:3]) // IMAGE_SIDE)
     pixels = frames[:, ::step, ::step].reshape(-1, frames.shape[-1]).astype(np.float64) / 255.0
-    stats = {"min": pixels.min(0), "max": pixels.max(0), "mean": pixels.mean(0), "std": pixels.std(0)}
-    stats.update({f"q{int(q * 100):02d}": np.quantile(pixels, q, axis=0) for q in QUANTILES})
-    out = {key: value.reshape(-1, 1, 1).tolist() for key, value in stats.items()}
-    out["count"] = [len(frames) * repeats]
-    return out
+    return {**{key: value.reshape(-1, 1, 1).tolist() for key, value in _columns(pixels).items()},
+            "count": [len(frames) * repeats]}
 
 
 def flat(stats: dict[str, dict[str, list]]) -> dict[str, list]:

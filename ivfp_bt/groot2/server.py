@@ -14,7 +14,6 @@ another machine forward both ports over SSH instead.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
@@ -26,6 +25,7 @@ from ivfp_bt.errors import UserError
 from ivfp_bt.groot2 import protocol
 from ivfp_bt.groot2.tree_xml import MAIN_TREE, MonitoredTree, live_tree
 from ivfp_bt.tree.load import LoadedTree
+from ivfp_bt.web.blackboard_view import blackboard_view
 from ivfp_bt.web.server import is_loopback, token_for
 
 PLAIN_USER = "ivfp-bt"
@@ -158,7 +158,7 @@ class Groot2Server:
         if len(frames) != 2:
             return [b"error", b"must be 2 parts message"]
         names = [name for name in frames[1].decode(errors="replace").split(";") if name]
-        entries = {key.lstrip("/"): _jsonable(value) for key, value in sorted(self._blackboard.items())}
+        entries = {key.lstrip("/"): value for key, value in blackboard_view(self._blackboard).items()}
         dump = {MAIN_TREE: entries} if not names or MAIN_TREE in names else {}
         return [head, msgpack.packb(dump, use_bin_type=True)]
 
@@ -180,14 +180,4 @@ class Groot2Server:
         if getattr(self, "_auth", None) is not None:
             self._auth.stop()
         self._context.destroy(linger=0)
-
-
-def _jsonable(value: Any) -> Any:
-    try:
-        json.dumps(value)
-        return value
-    except (TypeError, ValueError):
-        shape = getattr(value, "shape", None)
-        described = f"{type(value).__name__}{list(shape) if shape is not None else ''}"
-        return f"<{described}>"
 
