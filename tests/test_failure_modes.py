@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
+from ivfp_bt.sim import open_scene
 from ivfp_bt.sim.items import BY_NAME
 from ivfp_bt.sim.oracle import Outcome
 from ivfp_bt.sim.scene import PlacedItem, Scene
 from ivfp_bt.sim.scene_config import DEFAULT_SCENE, scene_config
 from ivfp_bt.sim.scripted_pick import front_grasp, scripted_pick
-from ivfp_bt.sim.sim_robot import SimRobot
 
 CONFIG = scene_config(DEFAULT_SCENE)
 SIDE_WALL_X = CONFIG.bin_center_x - CONFIG.bin_width / 2
@@ -28,7 +28,7 @@ def item(name: str, x: float, friction: float | None = None, mass: float | None 
 
 
 def pick(items: list[PlacedItem], target: int = 0, x: float | None = None, width: float | None = None) -> Outcome:
-    robot = SimRobot(Scene(CONFIG, 0, "seen", tuple(items), target))
+    robot = open_scene(Scene(CONFIG, 0, "seen", tuple(items), target))
     grasp, default_width = front_grasp(robot, x)
     outcome = scripted_pick(robot, grasp, width or default_width, record=False).judgement.outcome
     robot.close()

@@ -20,7 +20,16 @@ def open_sim_robot(seed: int | None = None, scene_version: str | None = None, ob
     ``extra(spec)`` may add to the work-cell's model (a calibration board, a test fixture)."""
     from ivfp_bt.sim.scene import generate_scene
     from ivfp_bt.sim.scene_config import scene_config
-    from ivfp_bt.sim.sim_robot import SimRobot
 
     config = scene_config(scene_version)
-    return SimRobot(generate_scene(0 if seed is None else seed, config, objects), extra=extra)
+    return open_scene(generate_scene(0 if seed is None else seed, config, objects), extra=extra)
+
+
+def open_scene(scene, extra=None):
+    """A simulated Stretch in front of ``scene``, with the work-cell that orders and judges its picks."""
+    from ivfp_bt.sim.sim_robot import SimRobot
+    from ivfp_bt.sim.work_cell import SimWorkCell
+
+    robot = SimRobot(scene, extra=extra)
+    robot.work_cell = SimWorkCell(robot)
+    return robot

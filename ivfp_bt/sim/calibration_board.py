@@ -30,7 +30,7 @@ def _board_in_link(mount: np.ndarray, link: str) -> np.ndarray:
 
 
 def board_adder(board: BoardSpec, link: str = "link_wrist_yaw") -> Callable[[mujoco.MjSpec], None]:
-    """A ``build_workcell`` extra that puts ``board`` in the gripper."""
+    """A ``build_cell_model`` extra that puts ``board`` in the gripper."""
     def add(spec: mujoco.MjSpec) -> None:
         image = np.repeat(board.image(PIXELS_PER_M)[:, :, None], 3, axis=2)
         height, width = image.shape[:2]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ivfp_bt.sim.oracle import Judgement, Outcome, held_items, inside_bin
 
 if TYPE_CHECKING:
-    from ivfp_bt.sim.sim_robot import SimRobot
+    from ivfp_bt.sim.world import SimWorld
 
 
 @dataclass
@@ -28,14 +28,14 @@ class Sample:
 
 @dataclass
 class FailureWatch:
-    robot: "SimRobot"
+    world: "SimWorld"
     in_bin_before: set[int]
     samples: list[Sample] = field(default_factory=list)
 
     def sample(self) -> None:
-        robot, target = self.robot, self.robot.scene.target
-        others_out = any(i != target and not inside_bin(robot, i) for i in self.in_bin_before)
-        self.samples.append(Sample(robot.now(), target in held_items(robot), others_out))
+        world, target = self.world, self.world.scene.target
+        others_out = any(i != target and not inside_bin(world, i) for i in self.in_bin_before)
+        self.samples.append(Sample(world.now(), target in held_items(world), others_out))
 
     def moment(self, judgement: Judgement) -> dict:
         """The failure's time and kind for a pick judged as ``judgement`` (none for a success)."""

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ivfp_bt.sim.sim_robot import SimRobot
+    from ivfp_bt.sim.world import SimWorld
 
 PAD_PREFIX = "pad_"
 
@@ -37,18 +37,18 @@ class Judgement:
         return bool(self.removed) and self.outcome is not Outcome.SUCCESS
 
 
-def inside_bin(robot: "SimRobot", index: int) -> bool:
-    c = robot.scene.config
-    x, y, z = robot.data.xpos[robot.item_bodies[index]]
+def inside_bin(world: "SimWorld", index: int) -> bool:
+    c = world.scene.config
+    x, y, z = world.data.xpos[world.item_bodies[index]]
     in_x = abs(x - c.bin_center_x) <= c.bin_width / 2 + 0.01
     in_y = c.bin_front_y - c.bin_depth - 0.01 <= y <= c.bin_front_y
     return bool(in_x and in_y and z >= c.bin_floor_z - 0.02)
 
 
-def held_items(robot: "SimRobot") -> set[int]:
-    model, data = robot.model, robot.data
+def held_items(world: "SimWorld") -> set[int]:
+    model, data = world.model, world.data
     pads = {g for g in range(model.ngeom) if (model.geom(g).name or "").startswith(PAD_PREFIX)}
-    body_to_item = {b: i for i, b in enumerate(robot.item_bodies)}
+    body_to_item = {b: i for i, b in enumerate(world.item_bodies)}
     held = set()
     for contact in data.contact[:data.ncon]:
         g1, g2 = int(contact.geom1), int(contact.geom2)
@@ -58,9 +58,9 @@ def held_items(robot: "SimRobot") -> set[int]:
     return held
 
 
-def resting(robot: "SimRobot", index: int) -> bool:
+def resting(world: "SimWorld", index: int) -> bool:
     """Whether an item touches anything fixed: a geom of the world body (bin, shelf, floor)."""
-    model, data, body = robot.model, robot.data, robot.item_bodies[index]
+    model, data, body = world.model, world.data, world.item_bodies[index]
     for contact in data.contact[:data.ncon]:
         b1, b2 = model.geom_bodyid[contact.geom1], model.geom_bodyid[contact.geom2]
         if (b1 == body and b2 == 0) or (b2 == body and b1 == 0):
@@ -68,18 +68,18 @@ def resting(robot: "SimRobot", index: int) -> bool:
     return False
 
 
-def judge(robot: "SimRobot", in_bin_before: set[int] | None = None) -> Judgement:
+def judge(world: "SimWorld", in_bin_before: set[int] | None = None) -> Judgement:
     """The outcome of the pick as the scene stands now (call it after extraction). Only items
     that were in the bin before the pick (``in_bin_before``; default all) count as removed."""
-    before = range(len(robot.item_bodies)) if in_bin_before is None else in_bin_before
-    removed = {i for i in before if not inside_bin(robot, i)}
-    held = held_items(robot)
-    target = robot.scene.target
+    before = range(len(world.item_bodies)) if in_bin_before is None else in_bin_before
+    removed = {i for i in before if not inside_bin(world, i)}
+    held = held_items(world)
+    target = world.scene.target
     others = removed - {target}
     if target in removed and others:
         outcome = Outcome.FAIL_MULTIPICK
     elif target in removed:
-        outcome = Outcome.SUCCESS if target in held and not resting(robot, target) else Outcome.FAIL_NOT_PICKED
+        outcome = Outcome.SUCCESS if target in held and not resting(world, target) else Outcome.FAIL_NOT_PICKED
     elif others:
         outcome = Outcome.FAIL_WRONG_ITEM
     else:

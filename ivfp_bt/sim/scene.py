@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ivfp_bt.sim.items import BY_NAME, ItemType, item_set
+from ivfp_bt.sim.items import ItemType, item_set
+from ivfp_bt.sim.items import item_type as catalogued
 from ivfp_bt.sim.scene_config import SceneConfig
 
 MAX_ATTEMPTS = 50
@@ -26,10 +27,11 @@ class PlacedItem:
     friction: float
     mass: float
     row: int                          # 0 is the front row
+    catalogue: str = "v1"             # the item catalogue that names its type
 
     @property
     def item_type(self) -> ItemType:
-        return BY_NAME[self.type_name]
+        return catalogued(self.type_name, self.catalogue)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Scene:
 def generate_scene(seed: int, config: SceneConfig, objects: str = "seen") -> Scene:
     """Pack between config.item_count items into the bin; deterministic in ``seed``."""
     rng = np.random.default_rng([seed, 0x5CE7E])
-    types = item_set(objects)
+    types = item_set(objects, config.catalogue)
     lo, hi = config.item_count
     for _ in range(MAX_ATTEMPTS):
         wanted = int(rng.integers(lo, hi + 1))
@@ -82,7 +84,7 @@ def _pack(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, 
                                  config.bin_floor_z + item_type.bottom + 0.001),
                 float(np.pi) if flip else 0.0,
                 item_type.friction * float(1 + rng.uniform(-1, 1) * config.friction_jitter),
-                item_type.mass * float(1 + rng.uniform(-1, 1) * config.mass_jitter), row))
+                item_type.mass * float(1 + rng.uniform(-1, 1) * config.mass_jitter), row, config.catalogue))
         y_front -= max(t.extents[1] for t, _, _ in row_items) + float(rng.uniform(*config.gap))
     return items
 

@@ -37,6 +37,13 @@ class SceneConfig:
     # whether an item lying on its side may be ordered: a horizontal grasp cannot take it, and
     # a warehouse leaves it for the person who re-stows the bin rather than order it from the robot
     order_lying: bool = True
+    # the items, and how they touch the gripper's rubber pads
+    catalogue: str = "v1"                       # ivfp_bt.sim.items.CATALOGUES
+    pad_condim: int = 4                         # 4: sliding and torsional friction; 6: rolling too
+    pad_torsion: float = 0.01                   # m: how hard the pads resist an item turning in the grasp
+    pad_rolling: float = 0.0001                 # m: how hard they resist an item rolling between them
+    # the physics engine the calibration was measured with: another gives other outcomes
+    mujoco: str = ""
 
 
 SCENE_CONFIGS: dict[str, SceneConfig] = {

@@ -20,9 +20,8 @@ from ivfp_bt.sim.cameras import SimCameras
 from ivfp_bt.sim.scene import Scene
 from ivfp_bt.sim.stretch_model import ARM_SEGMENTS, FINGERS, aperture, finger_angle
 from ivfp_bt.sim.target_view import unseen_target_reason
-from ivfp_bt.sim.work_cell import SimWorkCell
 from ivfp_bt.sim.wrist_stream import SimWristStream
-from ivfp_bt.sim.workcell import build_workcell
+from ivfp_bt.sim.cell_model import build_cell_model
 
 # Where the robot starts: gripper lowered below the bin and out of the head camera's view.
 HOME = {"base": 0.0, "lift": 0.45, "arm": 0.0, "wrist_yaw": 0.0, "gripper": 0.05}
@@ -39,7 +38,7 @@ class SimRobot:
                  limits: dict[str, JointLimit] = RE1_LIMITS,
                  extra: Callable[[mujoco.MjSpec], None] | None = None):
         self.scene = scene
-        self.model, self.layout = build_workcell(scene, extra)
+        self.model, self.layout = build_cell_model(scene, extra)
         self.data = mujoco.MjData(self.model)
         self._qadr = {j: self.model.jnt_qposadr[self.model.joint(j).id] for j in SERVOED}
         self._act = {j: self.model.actuator(f"servo_{j}").id for j in SERVOED}
@@ -53,7 +52,7 @@ class SimRobot:
         self.gate = CommandGate(limits, workspace, self.now, dict(HOME))
         self.cameras = SimCameras(self.model, self.data)
         self._wrist = SimWristStream(self)
-        self.work_cell = SimWorkCell(self)
+        self.work_cell = None   # the work-cell that orders and judges picks here (ivfp_bt.sim.open_sim_robot)
         self._physics(scene.config.settle_time)
         self.data.time = 0.0
 

@@ -10,20 +10,16 @@ without extracting (as the paper's people did, watching the probe).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
 
-import mujoco
 import numpy as np
 
 from ivfp_bt.pick.motion_plan import extract_plan, grasp_plan, probe_plan
 from ivfp_bt.pick.plan_runner import run_to_end
 from ivfp_bt.sim.failure_watch import FailureWatch
 from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
-
-if TYPE_CHECKING:
-    from ivfp_bt.sim.sim_robot import SimRobot
+from ivfp_bt.sim.rewind import rewound
+from ivfp_bt.sim.sim_robot import SimRobot
 
 MIN_TARGET_PIXELS = 150      # an item this visible in the head camera can be ordered
 LYING_TILT_DEG = 45.0        # an item leaning further than this from standing lies on its side
@@ -31,7 +27,7 @@ CORRIDOR = 0.02              # the fingers pass this far either side of the item
 
 
 class SimWorkCell:
-    def __init__(self, robot: "SimRobot"):
+    def __init__(self, robot: SimRobot):
         self.robot = robot
         self.picks = 0
         self.ordered: set[int] = set()               # items ordered so far in this bin
@@ -106,14 +102,9 @@ class SimWorkCell:
         self.watch = None
         return moment
 
-    @contextmanager
-    def rewound(self) -> Iterator[None]:
+    def rewound(self) -> AbstractContextManager[None]:
         """Whatever the robot does inside is undone after: the simulation is left exactly as it was."""
-        saved = _save(self.robot)
-        try:
-            yield
-        finally:
-            _restore(self.robot, saved)
+        return rewound(self.robot)
 
     def foresee(self) -> Judgement:
         """The outcome extracting now would have, leaving the simulation exactly as it was."""
@@ -132,25 +123,3 @@ class SimWorkCell:
             run_to_end(robot, probe_plan())
             run_to_end(robot, extract_plan())
             return judge(robot, self.in_bin_before)
-
-
-def _save(robot: "SimRobot") -> dict:
-    data = mujoco.MjData(robot.model)
-    mujoco.mj_copyData(data, robot.model, robot.data)
-    wrist = robot.wrist_camera
-    return {"data": data, "references": dict(robot._references), "trajectories": dict(robot._trajectories),
-            "targets": dict(robot.gate.targets), "motions": dict(robot.gate.motions),
-            # leaves hold these Motion objects: what happens in the foreseen future is undone in place
-            "motion_states": [(m, m.state, m.reason) for m in robot.gate.motions.values()],
-            "wrist": (wrist._period, wrist._next, list(wrist._frames))}
-
-
-def _restore(robot: "SimRobot", saved: dict) -> None:
-    mujoco.mj_copyData(robot.data, robot.model, saved["data"])
-    robot._references, robot._trajectories = saved["references"], saved["trajectories"]
-    robot.gate.targets, robot.gate.motions = saved["targets"], saved["motions"]
-    for motion, state, reason in saved["motion_states"]:
-        motion.state, motion.reason = state, reason
-    wrist = robot.wrist_camera
-    wrist._period, wrist._next, wrist._frames = saved["wrist"]
-    mujoco.mj_forward(robot.model, robot.data)

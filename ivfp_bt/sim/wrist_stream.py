@@ -1,5 +1,5 @@
 """The wrist camera as a frame stream: frames are rendered at simulated times while recording,
-with depth on request (the simulated camera measures it; the robot's USB camera does not)."""
+with depth on request (the simulated camera measures it; the world's USB camera does not)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from ivfp_bt.robot.interface import TimedFrame
 
 if TYPE_CHECKING:
-    from ivfp_bt.sim.sim_robot import SimRobot
+    from ivfp_bt.sim.world import SimWorld
 
 
 class SimWristStream:
-    def __init__(self, robot: "SimRobot"):
-        self.robot = robot
+    def __init__(self, world: "SimWorld"):
+        self.world = world
         self._period: float | None = None
         self._next = 0.0
         self._frames: list[TimedFrame] = []
@@ -23,10 +23,10 @@ class SimWristStream:
             raise ValueError(f"wrist camera rate {rate_hz} Hz is outside (0, 60]")
         self._period = 1.0 / rate_hz
         self._frames = [self.latest()]
-        self._next = self.robot.now() + self._period
+        self._next = self.world.now() + self._period
 
     def after_step(self) -> None:
-        if self._period is not None and self.robot.now() + 1e-9 >= self._next:
+        if self._period is not None and self.world.now() + 1e-9 >= self._next:
             self._frames.append(self.latest())
             self._next += self._period
 
@@ -39,5 +39,5 @@ class SimWristStream:
         return True
 
     def latest(self, depth: bool = False) -> TimedFrame:
-        cameras = self.robot.cameras
-        return TimedFrame(self.robot.now(), cameras.wrist(), cameras.wrist_depth() if depth else None)
+        cameras = self.world.cameras
+        return TimedFrame(self.world.now(), cameras.wrist(), cameras.wrist_depth() if depth else None)

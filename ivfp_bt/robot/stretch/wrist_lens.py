@@ -24,7 +24,7 @@ import yaml
 from ivfp_bt.errors import UserError
 
 PROBE_SIZE = 224
-PROBE_FOV_DEG = 120.0       # ivfp_bt.sim.workcell.WRIST_FOVY_DEG
+PROBE_FOV_DEG = 120.0       # ivfp_bt.sim.cell_model.WRIST_FOVY_DEG
 LARGEST_ANGLE = 1.55        # rad: rays this far off the axis are past any fisheye's edge
 
 

@@ -23,7 +23,7 @@ SOFT_SOLIMP = (0.5, 0.9, 0.01, 0.5, 2.0)
 
 
 @dataclass(frozen=True)
-class WorkcellLayout:
+class CellLayout:
     head_pan: float
     head_tilt: float
 
@@ -54,14 +54,15 @@ def _volume(shape: str, extents: tuple[float, float, float]) -> float:
 
 
 def add_item(spec: mujoco.MjSpec, index: int, item_type: ItemType, pos, yaw: float,
-             friction: float, mass: float) -> None:
+             friction: float, mass: float, config: SceneConfig) -> None:
     body = spec.worldbody.add_body(name=f"item_{index}", pos=list(pos),
                                    quat=[np.cos(yaw / 2), 0, 0, np.sin(yaw / 2)])
     body.add_freejoint(name=f"item_{index}_free")
-    total = sum(_volume(p.shape, p.size) for p in item_type.parts)
+    # the item's mass spread over its parts by their relative densities (a steel head, a wooden handle)
+    weighted = sum(_volume(p.shape, p.size) * p.density for p in item_type.parts)
     for k, part in enumerate(item_type.parts):
         geom = body.add_geom(name=f"item_{index}_{k}", type=_shape(part.shape), size=_size(part.shape, part.size),
-                             pos=list(part.pos), rgba=list(item_type.rgba), density=mass / total,
+                             pos=list(part.pos), rgba=list(item_type.rgba), density=mass * part.density / weighted,
                              friction=[friction, 0.01, 0.0001], condim=4)
         geom.contype, geom.conaffinity = WORLD_COLLISION
         # MuJoCo would take the larger of two geoms' frictions, so the rubber pads (1.2) would grip
@@ -69,18 +70,21 @@ def add_item(spec: mujoco.MjSpec, index: int, item_type: ItemType, pos, yaw: flo
         geom.priority = 1
         if item_type.soft:
             geom.solref, geom.solimp = list(SOFT_SOLREF), list(SOFT_SOLIMP)
-        _add_pad_pairs(spec, geom, friction)
+        _add_pad_pairs(spec, geom, friction, config)
     for pad_body in PADS.values():
         spec.add_exclude(bodyname1=pad_body, bodyname2=body.name)
 
 
-def _add_pad_pairs(spec: mujoco.MjSpec, geom, friction: float) -> None:
+def _add_pad_pairs(spec: mujoco.MjSpec, geom, friction: float, config: SceneConfig) -> None:
     """Rubber pad on an item: the geometric mean of the two coefficients, so a slippery item
     stays slippery in the gripper but rubber still grips better than the item slides on its
-    neighbours. (The item's priority alone would have the pads grip like cardboard.)"""
+    neighbours. (The item's priority alone would have the pads grip like cardboard.) The
+    torsional coefficient decides how far from its centre of mass an item can be held before
+    it turns in the grasp; the rolling one whether a ball rolls out between the pads."""
     mu = float(np.sqrt(PAD_FRICTION * friction))
     for pad in PADS:
-        pair = spec.add_pair(geomname1=pad, geomname2=geom.name, condim=4, friction=[mu, mu, 0.01, 0.0001, 0.0001])
+        pair = spec.add_pair(geomname1=pad, geomname2=geom.name, condim=config.pad_condim,
+                             friction=[mu, mu, config.pad_torsion, config.pad_rolling, config.pad_rolling])
         pair.solref, pair.solimp = list(geom.solref), list(geom.solimp)
 
 
@@ -151,8 +155,8 @@ def head_aim(target: tuple[float, float, float]) -> tuple[float, float]:
     return float(pan), float(tilt)
 
 
-def build_workcell(scene: Scene, extra: Callable[[mujoco.MjSpec], None] | None = None,
-                   ) -> tuple[mujoco.MjModel, WorkcellLayout]:
+def build_cell_model(scene: Scene, extra: Callable[[mujoco.MjSpec], None] | None = None,
+                   ) -> tuple[mujoco.MjModel, CellLayout]:
     """Compile robot, shelf, bin and the scene's items into one model; ``extra`` may add to it."""
     c = scene.config
     spec = robot_spec()
@@ -172,14 +176,14 @@ def build_workcell(scene: Scene, extra: Callable[[mujoco.MjSpec], None] | None =
                              castshadow=False)
     add_bin(spec, c)
     for i, item in enumerate(scene.items):
-        add_item(spec, i, item.item_type, item.pos, item.yaw, item.friction, item.mass)
+        add_item(spec, i, item.item_type, item.pos, item.yaw, item.friction, item.mass, c)
     bin_center = (c.bin_center_x, c.bin_front_y - c.bin_depth / 2, c.bin_floor_z + 0.05)
     pan, tilt = head_aim(bin_center)
     _add_cameras(spec)
     if extra is not None:
         extra(spec)
     model = spec.compile()
-    return model, WorkcellLayout(pan, tilt)
+    return model, CellLayout(pan, tilt)
 
 
 def _add_cameras(spec: mujoco.MjSpec) -> None:

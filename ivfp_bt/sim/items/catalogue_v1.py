@@ -1,4 +1,6 @@
-"""The 42 item types of the simulated work-cell (the paper's item set: 32 seen, 10 unseen).
+"""The first catalogue of 42 item types (bin-v1 and bin-v2; the paper's item set: 32 seen, 10 unseen).
+
+Frozen with the scenes that use it: bin-v3 has a catalogue of its own (``catalogue_v3``).
 
 Sizes are full dimensions in metres as the item stands in the bin (x: thickness along the
 row, y: depth into the bin, z: height). ``soft`` items (bags, foam, pouches) get compliant
@@ -8,38 +10,7 @@ Frictions are sliding coefficients against the gripper pads, the bin and each ot
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Part:
-    shape: str                         # box | cylinder | sphere | capsule | ellipsoid
-    size: tuple[float, float, float]   # full extents x, y, z of the part
-    pos: tuple[float, float, float] = (0.0, 0.0, 0.0)
-
-
-@dataclass(frozen=True)
-class ItemType:
-    name: str
-    category: str
-    parts: tuple[Part, ...]
-    mass: float
-    friction: float
-    rgba: tuple[float, float, float, float]
-    seen: bool = True
-    soft: bool = False
-
-    @property
-    def extents(self) -> tuple[float, float, float]:
-        """Full extents of the item's bounding box."""
-        lo = [min(p.pos[i] - p.size[i] / 2 for p in self.parts) for i in range(3)]
-        hi = [max(p.pos[i] + p.size[i] / 2 for p in self.parts) for i in range(3)]
-        return (hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2])
-
-    @property
-    def bottom(self) -> float:
-        """Height of the lowest point below the item's origin."""
-        return -min(p.pos[2] - p.size[2] / 2 for p in self.parts)
+from ivfp_bt.sim.items.item_type import ItemType, Part
 
 
 def _one(shape: str, x: float, y: float, z: float) -> tuple[Part, ...]:
@@ -105,12 +76,3 @@ ITEM_TYPES: tuple[ItemType, ...] = (
              seen=False),
     ItemType("protein_bar_pack", "thin", _one("box", 0.030, 0.050, 0.140), 0.06, 0.40, _c(.60, .40, .20), seen=False),
 )
-
-BY_NAME = {t.name: t for t in ITEM_TYPES}
-
-
-def item_set(objects: str) -> tuple[ItemType, ...]:
-    """The seen (training) or unseen (held-out) item types."""
-    if objects not in ("seen", "unseen"):
-        raise ValueError(f"objects must be 'seen' or 'unseen', not {objects!r}")
-    return tuple(t for t in ITEM_TYPES if t.seen == (objects == "seen"))
