@@ -7,6 +7,7 @@ scripts and tools.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from ivfp_bt.pick.motion_plan import Plan, Stage
@@ -70,10 +71,14 @@ class PlanRunner:
             self.robot.stop()
 
 
-def run_to_end(robot: Robot, plan: Plan, period: float = 0.02) -> PlanRunner:
-    """Run ``plan`` to DONE or FAILED, letting robot time pass; returns the runner (see ``reason``)."""
+def run_to_end(robot: Robot, plan: Plan, period: float = 0.02,
+               every_tick: Callable[[], None] | None = None) -> PlanRunner:
+    """Run ``plan`` to DONE or FAILED, letting robot time pass; returns the runner (see ``reason``).
+    ``every_tick`` is called after each ``period`` (to watch what the motion does)."""
     runner = PlanRunner(robot, plan)
     while (progress := runner.step()) is Progress.RUNNING:
         robot.sync(period)
+        if every_tick is not None:
+            every_tick()
     runner.reason = runner.reason if progress is Progress.FAILED else ""
     return runner

@@ -28,13 +28,13 @@ class CellLayout:
     head_tilt: float
 
 
-def _shape(name: str) -> mujoco.mjtGeom:
+def geom_shape(name: str) -> mujoco.mjtGeom:
     return {"box": mujoco.mjtGeom.mjGEOM_BOX, "cylinder": mujoco.mjtGeom.mjGEOM_CYLINDER,
             "sphere": mujoco.mjtGeom.mjGEOM_SPHERE, "capsule": mujoco.mjtGeom.mjGEOM_CAPSULE,
             "ellipsoid": mujoco.mjtGeom.mjGEOM_ELLIPSOID}[name]
 
 
-def _size(shape: str, extents: tuple[float, float, float]) -> list[float]:
+def geom_size(shape: str, extents: tuple[float, float, float]) -> list[float]:
     x, y, z = extents
     if shape in ("box", "ellipsoid"):
         return [x / 2, y / 2, z / 2]
@@ -61,7 +61,7 @@ def add_item(spec: mujoco.MjSpec, index: int, item_type: ItemType, pos, yaw: flo
     # the item's mass spread over its parts by their relative densities (a steel head, a wooden handle)
     weighted = sum(_volume(p.shape, p.size) * p.density for p in item_type.parts)
     for k, part in enumerate(item_type.parts):
-        geom = body.add_geom(name=f"item_{index}_{k}", type=_shape(part.shape), size=_size(part.shape, part.size),
+        geom = body.add_geom(name=f"item_{index}_{k}", type=geom_shape(part.shape), size=geom_size(part.shape, part.size),
                              pos=list(part.pos), rgba=list(item_type.rgba), density=mass * part.density / weighted,
                              friction=[friction, 0.01, 0.0001], condim=4)
         geom.contype, geom.conaffinity = WORLD_COLLISION

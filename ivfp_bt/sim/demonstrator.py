@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ivfp_bt.pick.candidates import MAX_WIDTH, WIDTH_MARGIN, GraspCandidate, candidate_at, target_pixels, target_top
+from ivfp_bt.pick.candidates import (MAX_WIDTH, WIDTH_MARGIN, GraspCandidate, candidate_at, centroid_candidates,
+                                    target_pixels, target_top, width_at)
 from ivfp_bt.pick.motion_plan import grasp_tool_point
 from ivfp_bt.robot.interface import RGBDFrame
 from ivfp_bt.robot.limits import CommandRefused
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 
 CLICK_SCATTER_M = 0.008     # a person's click lands this far (1 sigma) from where they meant
 WIDTH_SCATTER_M = 0.005
-OTHER_IDEAS_X = 0.3         # later ideas aim up to this fraction of the item's width off its middle
+OTHER_IDEAS_X = 0.45        # later ideas aim up to this fraction of the item's width off its middle
+OTHER_IDEAS_HEIGHT = (0.25, 1.0)      # at this fraction of its height (a neck, a handle, below a toy's wings)
 OTHER_IDEAS_MARGIN = (0.005, 0.035)   # and open this much wider than the item
 
 
@@ -34,12 +36,16 @@ class SimDemonstrator:
     def __init__(self, work_cell: "SimWorkCell", rng: np.random.Generator):
         self.work_cell, self.rng = work_cell, rng
         self.foreseen: list[str] = []     # the last demonstration's ideas, as foreseen
+        self.foreseen_kinds: list[str] = []   # how each would have failed ("" for a success)
 
-    def demonstrate(self, frame: RGBDFrame, foresight: int = 0) -> GraspCandidate:
+    def demonstrate(self, frame: RGBDFrame, foresight: int = 0, first: str = "click") -> GraspCandidate:
         """A demonstrated grasp; with ``foresight`` > 0, the first of that many ideas that the
-        simulator foresees succeeding (the first idea when none does)."""
+        simulator foresees succeeding (the first idea when none does). The first idea is a
+        person's click, or with ``first="centroid"`` the Centroid baseline's grasp."""
         ideas = [self._idea(frame, first=i == 0) for i in range(max(1, foresight))]
-        self.foreseen = []
+        if first == "centroid":
+            ideas[0] = centroid_candidates(frame)[0]
+        self.foreseen, self.foreseen_kinds = [], []
         if foresight <= 0:
             return ideas[0]
         top = target_top(frame)
@@ -49,8 +55,10 @@ class SimDemonstrator:
                 judgement = self.work_cell.foresee_grasp(grasp_tool_point(np.array(idea.point), top=top), idea.width)
             except CommandRefused:     # the robot would refuse it too (outside the workspace): not an option
                 self.foreseen.append("refused")
+                self.foreseen_kinds.append("refused")
                 continue
             self.foreseen.append("stall" if judgement is None else judgement.outcome.value)
+            self.foreseen_kinds.append("stall" if judgement is None else judgement.kind)
             if judgement is not None and judgement.outcome is Outcome.SUCCESS:
                 return idea
         return ideas[0]
@@ -66,14 +74,17 @@ class SimDemonstrator:
             margin = WIDTH_MARGIN
         else:
             off = self.rng.uniform(-OTHER_IDEAS_X, OTHER_IDEAS_X) * width
-            meant = np.array([x + off, y + depth / 2, bottom + self.rng.uniform(0.4, 1.0) * height])
+            meant = np.array([x + off, y + depth / 2, bottom + self.rng.uniform(*OTHER_IDEAS_HEIGHT) * height])
             margin = self.rng.uniform(*OTHER_IDEAS_MARGIN)
         aimed = meant + self.rng.normal(0.0, CLICK_SCATTER_M, 3) * np.array([1.0, 0.0, 1.0])
         u, v = _project(frame, aimed)
         rows, cols = target_pixels(frame)
         nearest = int(np.argmin((rows - v) ** 2 + (cols - u) ** 2))
-        chosen_width = float(np.clip(width + margin + self.rng.normal(0.0, WIDTH_SCATTER_M), 0.02, MAX_WIDTH))
-        return candidate_at(frame, int(cols[nearest]), int(rows[nearest]), 1.0, width=chosen_width)
+        u, v = int(cols[nearest]), int(rows[nearest])
+        # later ideas open to the item as seen where they aim (a neck, a handle), the first to all of it
+        seen = width if first else width_at(frame, u, v) - WIDTH_MARGIN
+        chosen_width = float(np.clip(seen + margin + self.rng.normal(0.0, WIDTH_SCATTER_M), 0.02, MAX_WIDTH))
+        return candidate_at(frame, u, v, 1.0, width=chosen_width)
 
 
 def _project(frame: RGBDFrame, point: np.ndarray) -> tuple[float, float]:

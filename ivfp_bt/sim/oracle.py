@@ -30,6 +30,7 @@ class Judgement:
     outcome: Outcome
     removed: tuple[int, ...]   # items that left the bin
     held: tuple[int, ...]      # items touching a fingertip pad
+    kind: str = ""             # how it failed, where that was watched (ivfp_bt.sim.failure_kind)
 
     @property
     def needs_person(self) -> bool:

@@ -37,6 +37,9 @@ class SceneConfig:
     # whether an item lying on its side may be ordered: a horizontal grasp cannot take it, and
     # a warehouse leaves it for the person who re-stows the bin rather than order it from the robot
     order_lying: bool = True
+    # whether an item counts as covered when another's front face is ahead of its own (true), or
+    # another's centre is ahead of its centre (bin-v1, bin-v2: that hides deep items beside shallow ones)
+    cover_by_front: bool = False
     # the items, and how they touch the gripper's rubber pads
     catalogue: str = "v1"                       # ivfp_bt.sim.items.CATALOGUES
     pad_condim: int = 4                         # 4: sliding and torsional friction; 6: rolling too
@@ -59,6 +62,12 @@ SCENE_CONFIGS: dict[str, SceneConfig] = {
     "bin-v2": SceneConfig(version="bin-v2", frozen=True, bin_width=0.46, bin_lip_height=0.015,
                           gap=(0.001, 0.005), rows=3, wall_clearance=0.03, item_count=(14, 24),
                           order_lying=False),
+    # Draft: the v3 catalogue (composite shapes, off-centre mass, thin goods; docs/calibration.md),
+    # rolling friction at the pads, neighbours from tight to a finger's width apart.
+    "bin-v3": SceneConfig(version="bin-v3", frozen=False, bin_width=0.46, bin_lip_height=0.015,
+                          gap=(0.002, 0.02), rows=3, wall_clearance=0.03, item_count=(14, 24),
+                          order_lying=False, cover_by_front=True, catalogue="v3", pad_condim=6, pad_torsion=0.01, pad_rolling=0.002,
+                          mujoco="3.17.0"),
 }
 DEFAULT_SCENE = "bin-v2"   # bin-v1 stays, for results measured on it
 

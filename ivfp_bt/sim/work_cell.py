@@ -16,6 +16,7 @@ import numpy as np
 
 from ivfp_bt.pick.motion_plan import extract_plan, grasp_plan, probe_plan
 from ivfp_bt.pick.plan_runner import run_to_end
+from ivfp_bt.sim.failure_kind import GraspTrace, failure_kind, tilt_deg
 from ivfp_bt.sim.failure_watch import FailureWatch
 from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
 from ivfp_bt.sim.rewind import rewound
@@ -33,6 +34,7 @@ class SimWorkCell:
         self.ordered: set[int] = set()               # items ordered so far in this bin
         self.in_bin_before: set[int] | None = None   # what was in the bin when this pick began
         self.watch: FailureWatch | None = None        # while a clip is recorded
+        self.gripper_body = robot.model.body("link_gripper").id
 
     def context(self) -> dict:
         """What identifies the current pick: scene, seed, object set, the target."""
@@ -45,8 +47,7 @@ class SimWorkCell:
 
     def tilt_deg(self, index: int) -> float:
         """How far an item leans from standing as packed (90: lying on its side)."""
-        up = self.robot.data.xmat[self.robot.item_bodies[index]].reshape(3, 3)[2, 2]
-        return float(np.degrees(np.arccos(np.clip(up, -1.0, 1.0))))
+        return tilt_deg(self.robot, index)
 
     def next_pick(self, rng: np.random.Generator) -> dict | None:
         """Order the next item: one still in the bin, reachable from the front and visible.
@@ -71,15 +72,19 @@ class SimWorkCell:
         orderable = [i for i in inside if robot.scene.config.order_lying or self.tilt_deg(i) <= LYING_TILT_DEG]
         pos = {i: robot.data.xpos[robot.item_bodies[i]] for i in inside}
         half = {i: items[i].item_type.extents[0] / 2 for i in inside}
+        # how far each item reaches toward the robot: its front face, or (bin-v1, bin-v2) its centre,
+        # which hides a deep item behind a shallow neighbour whose front is level with its own
+        front = {i: pos[i][1] + (items[i].item_type.extents[1] / 2 if robot.scene.config.cover_by_front else 0.0)
+                 for i in inside}
 
         def covered(i: int) -> bool:
             # an order goes to items the gripper can reach straight in: nothing in front in its corridor
-            return any(pos[j][1] > pos[i][1] + 0.02 and
+            return any(front[j] > front[i] + 0.02 and
                        abs(pos[j][0] - pos[i][0]) < half[i] + half[j] + CORRIDOR for j in inside if j != i)
 
-        front = [i for i in orderable if not covered(i)]
+        clear = [i for i in orderable if not covered(i)]
         _, _, bodies = robot.cameras.head()
-        return [i for i in front if np.count_nonzero(bodies == robot.item_bodies[i]) >= MIN_TARGET_PIXELS]
+        return [i for i in clear if np.count_nonzero(bodies == robot.item_bodies[i]) >= MIN_TARGET_PIXELS]
 
     def judge(self) -> Judgement:
         return judge(self.robot, self.in_bin_before)
@@ -114,12 +119,16 @@ class SimWorkCell:
 
     def foresee_grasp(self, tool_point: np.ndarray, width: float) -> Judgement | None:
         """The outcome a whole attempt (grasp, probe, extraction) at ``tool_point`` with pre-grasp
-        aperture ``width`` would have, leaving the simulation exactly as it was; None when the
-        grasp itself would not complete (a finger stalls against a neighbour)."""
+        aperture ``width`` would have, with how it failed (``kind``), leaving the simulation exactly
+        as it was; None when the grasp itself would not complete (a finger stalls against a neighbour)."""
         robot = self.robot
         with self.rewound():
             if run_to_end(robot, grasp_plan(tool_point, width)).reason:
                 return None
-            run_to_end(robot, probe_plan())
-            run_to_end(robot, extract_plan())
-            return judge(robot, self.in_bin_before)
+            trace = GraspTrace(robot, self.gripper_body)
+            trace.sample()
+            run_to_end(robot, probe_plan(), every_tick=trace.sample)
+            run_to_end(robot, extract_plan(), every_tick=trace.sample)
+            trace.sample(force=True)
+            judgement = judge(robot, self.in_bin_before)
+            return dataclasses.replace(judgement, kind=failure_kind(judgement, trace))

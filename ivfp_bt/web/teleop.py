@@ -50,8 +50,8 @@ class TeleopOperator:
         self.workspace = workspace
 
     # -- the tree's side ------------------------------------------------------------------
-    def demonstrate(self, frame: RGBDFrame, foresight: int = 0) -> GraspCandidate | None:
-        """A person's grasp; ``foresight`` is the simulated demonstrator's: a person judges by eye."""
+    def demonstrate(self, frame: RGBDFrame, foresight: int = 0, first: str = "click") -> GraspCandidate | None:
+        """A person's grasp; ``foresight`` and ``first`` are the simulated demonstrator's: a person judges by eye."""
         return self._ask("grasp", frame)
 
     def label(self, accuracy: float) -> str | None:

@@ -31,6 +31,9 @@ class ProposeGrasps(Leaf):
         "foresight": Param(int, 0, "demonstrator strategy: how many of its ideas the demonstrator weighs before "
                            "showing one (the simulated one plays them forward in a copy of the physics; a "
                            "person at the web page judges by eye and ignores this)", min=0, max=20),
+        "first_idea": Param(str, "click", "demonstrator strategy: its first idea, a person's click near the top of "
+                            "the face or Centroid's grasp (a foresight picker that audits Centroid: "
+                            "bench/work_cell_ceiling.py)", choices=("click", "centroid")),
         "sample": Param(bool, False, "policy strategy: draw candidates from the policy's distribution "
                         "(exploration, for RL collection) instead of ranking its most probable"),
         "temperature": Param(float, 1.0, "policy strategy with sample: draw from π tempered, softmax(log π / "
@@ -98,6 +101,7 @@ class ProposeGrasps(Leaf):
             self.record["shortlist"] = len(found)    # the grasp drawn among the candidates (the first)
         if getattr(self.demonstrator, "foreseen", None) and self.strategy == "demonstrator":
             self.record["demonstrator_foresaw"] = list(self.demonstrator.foreseen)   # its ideas, in order
+            self.record["demonstrator_foresaw_kinds"] = list(self.demonstrator.foreseen_kinds)   # how each failed
         self.feedback_message = f"{len(found)} candidate(s)"
         return Status.SUCCESS
 
@@ -128,7 +132,7 @@ class ProposeGrasps(Leaf):
     def _demonstrations(self, frame: Any) -> list | None:
         """``count`` demonstrated grasps, or None while a person is still giving them."""
         while len(self.demonstrated) < self.count:
-            grasp = self.demonstrator.demonstrate(frame, foresight=self.foresight)
+            grasp = self.demonstrator.demonstrate(frame, foresight=self.foresight, first=self.first_idea)
             if grasp is None:
                 return None
             self.demonstrated.append(grasp)
