@@ -3,7 +3,7 @@
 Targets on the 2-core CPU machine (issue 3): physics >= 5x real time; a full pick (grasp,
 lift-and-pull probe with 4 Hz wrist video, extraction) <= 2 s wall.
 
-    MUJOCO_GL=egl python bench/sim_speed.py [--seeds 5]
+    MUJOCO_GL=egl python bench/sim_speed.py [--seeds 5] [--scene bin-v3]
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ import time
 os.environ.setdefault("MUJOCO_GL", "egl")
 
 
+from ivfp_bt import versions  # noqa: E402
 from ivfp_bt.robot.interface import wait_for  # noqa: E402
 from ivfp_bt.sim import open_sim_robot  # noqa: E402
+from ivfp_bt.sim.scene_config import scene_config  # noqa: E402
 from ivfp_bt.sim.scripted_pick import front_grasp, scripted_pick  # noqa: E402
 
 
@@ -39,16 +41,18 @@ def physics_rtf(robot, seconds: float, render_hz: float = 0.0) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--scene", default=None, help="scene configuration version (default: the current frozen one)")
     args = parser.parse_args()
+    print(f"scene {scene_config(args.scene).version}, {versions.listed()}")
     physics, cameras, picks, sim_s, outcomes = [], [], [], [], []
     for seed in range(args.seeds):
-        robot = open_sim_robot(seed)
+        robot = open_sim_robot(seed, args.scene)
         physics.append(physics_rtf(robot, 3.0))
         robot.close()
-        robot = open_sim_robot(seed)
+        robot = open_sim_robot(seed, args.scene)
         cameras.append(physics_rtf(robot, 3.0, render_hz=4.0))
         robot.close()
-        robot = open_sim_robot(seed)
+        robot = open_sim_robot(seed, args.scene)
         grasp, width = front_grasp(robot)
         wall = time.perf_counter()
         result = scripted_pick(robot, grasp, width)

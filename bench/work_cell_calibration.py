@@ -75,6 +75,34 @@ def foresight_audit(run_dirs: list[Path]) -> dict:
             "centroid_fail_kinds": dict(kinds.most_common()), "by_type": {t: dict(c) for t, c in sorted(by_type.items())}}
 
 
+def items_markdown(figures: dict) -> str:
+    """Per item type: what makes it hard, and how the foresight picker's picks of it went."""
+    from ivfp_bt.sim.items import CATALOGUES
+    from ivfp_bt.sim.scene_config import scene_config
+    catalogue = CATALOGUES[scene_config(figures["scene"]).catalogue]
+    counts = {**figures["audit"].get("seen", {}).get("by_type", {}), **figures["audit"].get("unseen", {}).get("by_type", {})}
+    lines = ["| item | set | reason | what makes it hard | picks | Centroid's grasp would pick | some grasp of 20 would |",
+             "|---|---|---|---|---:|---:|---:|"]
+    for t in catalogue:
+        c = counts.get(t.name, {})
+        n = c.get("picks", 0)
+        cells = [str(n), f"{c.get('centroid', 0)}", f"{c.get('any', 0)}"] if n else ["0", "", ""]
+        lines.append(f"| {t.name} | {'seen' if t.seen else 'unseen'} | {t.category} | {t.why} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_doc_section(figures: dict, doc: Path) -> None:
+    """Replace the per-item table between its markers in ``doc`` (docs/calibration.md)."""
+    begin, end = f"<!-- {figures['scene']} items: begin -->", f"<!-- {figures['scene']} items: end -->"
+    text = doc.read_text()
+    if begin not in text or end not in text:
+        print(f"{doc} has no {begin} ... {end} markers: the per-item table is not written there")
+        return
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    doc.write_text(head + begin + "\n" + items_markdown(figures) + end + tail)
+
+
 def plot(figures: dict, path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
@@ -137,6 +165,7 @@ def main() -> int:
     out = TABLES_DIR / f"calibration_{config.version}.json"
     out.write_text(json.dumps(figures, indent=1))
     plot(figures, out.with_suffix(".png"))
+    write_doc_section(figures, REPO / "docs" / "calibration.md")
     print(f"wrote {out} and {out.with_suffix('.png')}")
     return 0
 

@@ -114,6 +114,7 @@ class Executive:
         self._stopping = False          # the safe stop has begun: signals are noted, not obeyed
         self._pick_started = 0.0
         self._in_pick = False
+        self._restowed = 0           # fallen items stood up before the pick under way
         # which item is ordered next: seeded apart from the tree's own draws
         self._orders_rng = np.random.default_rng([options.seed or 0, 0x0DE5])
         self._seed = options.seed       # this session's: a resumed run's is its own (see _resume_point)
@@ -273,6 +274,7 @@ class Executive:
                 return
             context = named
             self.truth.begin_pick()
+        self._restowed = int(context.get("restowed", 0))
         if self.recorder is not None:
             self.recorder.begin_pick(context)
         if self.tree_log is not None:
@@ -297,7 +299,10 @@ class Executive:
         entry: dict[str, Any] = {"result": status.value, "robot_s": round(took, 3)}
         if self.truth is not None:
             judged = self.truth.judgement
-            entry.update(outcome=self.truth.outcome, intervention=bool(judged is not None and judged.needs_person))
+            entry.update(outcome=self.truth.outcome,
+                         intervention=bool(judged is not None and judged.needs_person) or self._restowed > 0)
+            if self._restowed:
+                entry["restowed"] = self._restowed   # fallen items a person stood up before this pick
         if self.recorder is not None:
             entry["attempts"] = self.recorder.pick_attempts
             self.recorder.end_pick(status, self._picks_before + self.summary.picks, entry.get("outcome"))

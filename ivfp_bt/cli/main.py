@@ -43,10 +43,18 @@ def main(argv: list[str] | None = None) -> int:
 MEASURING = {"run", "eval", "collect", "train"}   # commands whose results depend on the pinned versions
 
 
+def _physics_warning(scene: str | None) -> str:
+    from ivfp_bt.sim.scene_config import physics_mismatch, scene_config
+    return physics_mismatch(scene_config(scene))
+
+
 def _handle(args: argparse.Namespace) -> int:
     if args.command in MEASURING and (warning := versions.warning()):
         print(warning, file=sys.stderr)
     try:
+        if args.command in MEASURING and getattr(args, "robot", "sim") == "sim" and \
+                (warning := _physics_warning(getattr(args, "scene", None))):
+            print(warning, file=sys.stderr)
         return args.handler(args)
     except TreeFileError as error:
         for problem in error.problems:

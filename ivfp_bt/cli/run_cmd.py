@@ -29,6 +29,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--robot", choices=KNOWN, default="sim", help="robot backend, if the tree needs one (default: sim)")
     p.add_argument("--picks", type=_positive_int, default=1, help="picks to attempt (default: 1)")
     p.add_argument("--seed", type=int, default=None, help="random seed for the run")
+    p.add_argument("--scene", default=None, help="with --robot sim: scene configuration version, e.g. bin-v3 "
+                   "(default: the current frozen one)")
+    p.add_argument("--objects", choices=("seen", "unseen"), default="seen", help="with --robot sim: item set "
+                   "(default: seen)")
     p.add_argument("--tick-hz", type=float, default=10.0, help="tick rate; 0 ticks as fast as possible (default: 10)")
     p.add_argument("--tree-log", action="store_true", help="print each pick's status changes as they happen: a header per pick, then per tick the nodes "
                    "whose status changed, indented by depth")
@@ -81,6 +85,8 @@ def handle(args: argparse.Namespace) -> int:
     apply_device(args)
     if args.tick_hz < 0:
         raise UserError("--tick-hz must be 0 or more")
+    if args.robot != "sim" and (args.scene or args.objects != "seen"):
+        raise UserError("--scene and --objects choose the simulated bin (--robot sim)")
     if args.target and args.robot != "stretch":
         raise UserError("--target marks the item to pick on a robot (--robot stretch); "
                         "the simulation knows its targets")
@@ -92,7 +98,7 @@ def handle(args: argparse.Namespace) -> int:
         if serving:
             summary = _run_served(args, loaded, options, tick_handlers)
         else:
-            summary = Executive(loaded, options, robot_factory=_robot_factory(args.target),
+            summary = Executive(loaded, options, robot_factory=_robot_factory(args),
                                 tick_handlers=tick_handlers).run()
     return _report(args, summary)
 
@@ -114,16 +120,19 @@ def _groot2(args: argparse.Namespace, loaded: LoadedTree) -> Iterator[tuple]:
         server.close()
 
 
-def _robot_factory(target: str | None, operator=None):
-    """open_robot, with the target source --target names (a click needs the page's ``operator``)."""
-    if not target:
+def _robot_factory(args: argparse.Namespace, operator=None):
+    """open_robot, with the simulated bin --scene and --objects name, or the target source --target
+    names (a click needs the page's ``operator``)."""
+    if args.robot == "sim":
+        return functools.partial(open_robot, scene_version=args.scene, objects=args.objects)
+    if not args.target:
         return open_robot
-    if target == "click":
+    if args.target == "click":
         from ivfp_bt.web.target_click import ClickTarget
         source = ClickTarget(operator)
     else:
         from ivfp_bt.robot.target_source import target_source
-        source = target_source(target)
+        source = target_source(args.target)
     return functools.partial(open_robot, target_source=source)
 
 
@@ -143,7 +152,7 @@ def _run_served(args: argparse.Namespace, loaded: LoadedTree, options: RunOption
     try:
         summary = Executive(loaded, options, watcher=LiveFeed(hub, loaded.root, loaded.file),
                             operator=hub.operator if args.teleop else None,
-                            robot_factory=_robot_factory(args.target, hub.operator),
+                            robot_factory=_robot_factory(args, hub.operator),
                             tick_handlers=tick_handlers).run()
         if args.keep_serving and summary.stopped != "interrupted":
             print(f"{summary.line()}\nthe page stays up at {server.url} until Ctrl-C", flush=True)

@@ -1,4 +1,4 @@
-"""`ivfp-bt sim view`: see a simulated scene as the robot does."""
+"""`ivfp-bt sim view` and `ivfp-bt sim items`: see a simulated scene as the robot does, and the items."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 from ivfp_bt.sim.scene_config import DEFAULT_SCENE, SCENE_CONFIGS
+
+CATALOGUE_NAMES = ("v1", "v3")    # ivfp_bt.sim.items.CATALOGUES, named here without importing the catalogues
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +23,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                       help=f"scene configuration version (default {DEFAULT_SCENE})")
     view.add_argument("-o", "--out", type=Path, default=Path("sim_view"), help="output folder (default sim_view)")
     view.set_defaults(handler=handle_view)
+    items = actions.add_parser("items", help="render every item type of a catalogue on one contact sheet",
+                               description="Render each item type of a catalogue standing alone, as the simulation "
+                               "has it, in one PNG: name and physical reason under each, unseen items in red, a bar as "
+                               "wide as the open gripper (10 cm) for scale.")
+    items.add_argument("--catalogue", choices=sorted(CATALOGUE_NAMES), default="v3",
+                       help="item catalogue (default v3: bin-v3's; v1: bin-v1's and bin-v2's)")
+    items.add_argument("-o", "--out", type=Path, default=Path("items.png"), help="output PNG (default items.png)")
+    items.set_defaults(handler=handle_items)
 
 
 def handle_view(args: argparse.Namespace) -> int:
@@ -37,4 +47,11 @@ def handle_view(args: argparse.Namespace) -> int:
           f"target {scene.target_item.type_name}")
     for file in files:
         print(f"  {file}")
+    return 0
+
+
+def handle_items(args: argparse.Namespace) -> int:
+    from ivfp_bt.sim.contact_sheet import save_contact_sheet
+
+    print(save_contact_sheet(args.out, args.catalogue))
     return 0

@@ -16,7 +16,7 @@ def markdown_table(rows: list[StrategyMetrics], objects: str, scene: str) -> str
              for m in rows]
     note = (f"\nObjects: {objects}; scene configuration: {scene}. SR is the simulator's ground truth after "
             "extraction; UPH counts simulated robot time plus measured compute time.\n")
-    note += versions_note()
+    note += versions_note() + physics_note(scene)
     faults = [f"- {m.tree}: {f}" for m in rows for f in m.faults]
     return header + "\n".join(lines) + "\n" + note + ("\nFaults:\n" + "\n".join(faults) + "\n" if faults else "")
 
@@ -29,6 +29,17 @@ def versions_note() -> str:
         text += ("\n**Not the pinned versions:** " + ", ".join(mismatched) + "; these figures may not match the "
                  "documented ones.\n")
     return text
+
+
+def physics_note(scene: str) -> str:
+    """The MuJoCo the scene was calibrated with, and a warning when another one measured these figures."""
+    from ivfp_bt.sim.scene_config import physics_mismatch, scene_config
+    config = scene_config(scene)
+    if not config.mujoco:
+        return ""
+    mismatch = physics_mismatch(config)
+    return (f"Scene {scene} was calibrated with MuJoCo {config.mujoco}.\n" +
+            (f"\n**{mismatch.removeprefix('warning: ')}**\n" if mismatch else ""))
 
 
 def bar_plot(rows: list[StrategyMetrics], path: Path, title: str) -> None:

@@ -163,6 +163,7 @@ def build_cell_model(scene: Scene, extra: Callable[[mujoco.MjSpec], None] | None
     spec.option.timestep = TIMESTEP
     spec.option.integrator = mujoco.mjtIntegrator.mjINT_IMPLICITFAST
     spec.option.cone = mujoco.mjtCone.mjCONE_ELLIPTIC
+    spec.option.impratio = c.impratio
     spec.visual.global_.offwidth, spec.visual.global_.offheight = 640, 480
     spec.visual.quality.shadowsize = 2048
     spec.visual.headlight.ambient = [0.35, 0.35, 0.35]

@@ -75,5 +75,5 @@ def contact_sheet(catalogue: str = "v3") -> np.ndarray:
 
 def save_contact_sheet(path: Path, catalogue: str = "v3") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(path), contact_sheet(catalogue))
+    cv2.imwrite(str(path), contact_sheet(catalogue), [cv2.IMWRITE_PNG_COMPRESSION, 9])
     return path

@@ -59,6 +59,11 @@ def tilt_deg(world: "SimWorld", index: int) -> float:
     return float(np.degrees(np.arccos(np.clip(up, -1.0, 1.0))))
 
 
+def _round(world: "SimWorld") -> bool:
+    """A ball turns as it rolls: how far it leans says nothing."""
+    return all(part.shape == "sphere" for part in world.scene.target_item.item_type.parts)
+
+
 def failure_kind(judgement: Judgement, trace: GraspTrace) -> str:
     """The kind of a judged attempt's failure ("" for a success); ``trace`` sampled from the close on."""
     if judgement.outcome is Outcome.SUCCESS:
@@ -69,8 +74,9 @@ def failure_kind(judgement: Judgement, trace: GraspTrace) -> str:
         return "wrong_item"
     if not any(trace.held):
         return "missed"
-    if max(trace.turn_deg) >= TWIST_DEG and (trace.held[-1] or tilt_deg(trace.world, trace.world.scene.target) < TIP_DEG):
+    leaning = tilt_deg(trace.world, trace.world.scene.target) >= TIP_DEG and not _round(trace.world)
+    if max(trace.turn_deg) >= TWIST_DEG and not _round(trace.world) and (trace.held[-1] or not leaning):
         return "twist"
-    if tilt_deg(trace.world, trace.world.scene.target) >= TIP_DEG:
+    if leaning:
         return "tip"
     return "slip"

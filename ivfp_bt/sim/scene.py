@@ -95,11 +95,26 @@ def _fill_row(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemTy
     row: list[tuple[ItemType, float, bool]] = []
     x = x_min + float(rng.uniform(*config.gap))
     while len(row) < wanted:
-        fitting = [t for t in types if t.extents[0] <= x_max - x and t.extents[1] <= depth_left]
-        if not fitting:
+        item_type = _next_type(rng, config, types, x_max - x, depth_left)
+        if item_type is None:
             break
-        item_type = fitting[int(rng.integers(len(fitting)))]
         flip = bool(rng.integers(2))   # face the robot either way round
         row.append((item_type, x, flip))
         x += item_type.extents[0] + float(rng.uniform(*config.gap))
     return row
+
+
+def _next_type(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, ...], width_left: float,
+               depth_left: float) -> ItemType | None:
+    """The next item type for a row, or None to close it. bin-v1 and bin-v2 draw among the types
+    that still fit, which ends every row with thin items; ``draw_tries`` > 0 draws among them all
+    and closes the row after that many draws that do not fit, so each type is as common as any."""
+    fits = [t.extents[0] <= width_left and t.extents[1] <= depth_left for t in types]
+    if config.draw_tries <= 0:
+        fitting = [t for t, ok in zip(types, fits) if ok]
+        return fitting[int(rng.integers(len(fitting)))] if fitting else None
+    for _ in range(config.draw_tries):
+        k = int(rng.integers(len(types)))
+        if fits[k]:
+            return types[k]
+    return None

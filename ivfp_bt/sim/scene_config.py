@@ -31,6 +31,7 @@ class SceneConfig:
     gap: tuple[float, float] = (0.001, 0.006)   # between neighbours along a row
     rows: int = 3
     wall_clearance: float = 0.0                 # kept free beside each side wall, where fingers go
+    draw_tries: int = 0                         # 0: fill rows from the types that fit; n: draw any, n tries
     friction_jitter: float = 0.10               # +- fraction per instance, seeded
     mass_jitter: float = 0.15
     settle_time: float = 0.4                    # seconds of physics before the first observation
@@ -40,11 +41,17 @@ class SceneConfig:
     # whether an item counts as covered when another's front face is ahead of its own (true), or
     # another's centre is ahead of its centre (bin-v1, bin-v2: that hides deep items beside shallow ones)
     cover_by_front: bool = False
+    # whether the person tending the bin stands fallen items up again before the next order
+    # (an intervention, counted with the pick that follows it)
+    restow: bool = False
     # the items, and how they touch the gripper's rubber pads
     catalogue: str = "v1"                       # ivfp_bt.sim.items.CATALOGUES
     pad_condim: int = 4                         # 4: sliding and torsional friction; 6: rolling too
     pad_torsion: float = 0.01                   # m: how hard the pads resist an item turning in the grasp
     pad_rolling: float = 0.0001                 # m: how hard they resist an item rolling between them
+    # MuJoCo's ratio of frictional to normal constraint stiffness: at 1, an item squeezed at full
+    # effort creeps out of the fingers under a load well inside its friction cone
+    impratio: float = 1.0
     # the physics engine the calibration was measured with: another gives other outcomes
     mujoco: str = ""
 
@@ -63,13 +70,30 @@ SCENE_CONFIGS: dict[str, SceneConfig] = {
                           gap=(0.001, 0.005), rows=3, wall_clearance=0.03, item_count=(14, 24),
                           order_lying=False),
     # Draft: the v3 catalogue (composite shapes, off-centre mass, thin goods; docs/calibration.md),
-    # rolling friction at the pads, neighbours from tight to a finger's width apart.
+    # neighbours from tight to a finger's width apart, a person standing fallen items up again,
+    # and pads that hold as rubber does (torsional and rolling friction, stiff friction).
     "bin-v3": SceneConfig(version="bin-v3", frozen=False, bin_width=0.46, bin_lip_height=0.015,
-                          gap=(0.002, 0.02), rows=3, wall_clearance=0.03, item_count=(14, 24),
-                          order_lying=False, cover_by_front=True, catalogue="v3", pad_condim=6, pad_torsion=0.01, pad_rolling=0.002,
-                          mujoco="3.17.0"),
+                          gap=(0.002, 0.012), rows=3, wall_clearance=0.03, item_count=(10, 24), draw_tries=4,
+                          order_lying=False, cover_by_front=True, restow=True, catalogue="v3",
+                          pad_condim=6, pad_torsion=0.03, pad_rolling=0.002, impratio=10.0, mujoco="3.17.0"),
 }
 DEFAULT_SCENE = "bin-v2"   # bin-v1 stays, for results measured on it
+
+
+def physics_mismatch(config: SceneConfig) -> str:
+    """One line when the installed MuJoCo is not the one ``config`` was calibrated with ("" when it is,
+    or when the configuration predates recording it)."""
+    import importlib.metadata
+    if not config.mujoco:
+        return ""
+    try:
+        installed = importlib.metadata.version("mujoco")
+    except importlib.metadata.PackageNotFoundError:
+        installed = "missing"
+    if installed == config.mujoco:
+        return ""
+    return (f"warning: {config.version} was calibrated with MuJoCo {config.mujoco} but {installed} is installed: "
+            f"its picks may turn out differently (pip install mujoco=={config.mujoco})")
 
 
 def scene_config(version: str | None = None) -> SceneConfig:

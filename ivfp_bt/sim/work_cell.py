@@ -19,6 +19,7 @@ from ivfp_bt.pick.plan_runner import run_to_end
 from ivfp_bt.sim.failure_kind import GraspTrace, failure_kind, tilt_deg
 from ivfp_bt.sim.failure_watch import FailureWatch
 from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
+from ivfp_bt.sim.restow import stand_up_lying
 from ivfp_bt.sim.rewind import rewound
 from ivfp_bt.sim.sim_robot import SimRobot
 
@@ -55,6 +56,7 @@ class SimWorkCell:
         ordered again only when nothing new can be: a trial measures many items, not the
         hardest one many times). The first pick keeps the scene's own target. None when the
         bin has nothing left to order."""
+        restowed = stand_up_lying(self.robot) if self.picks > 0 and self.robot.scene.config.restow else []
         if self.picks > 0:
             reachable = self.reachable()
             choices = [i for i in reachable if i not in self.ordered] or reachable
@@ -64,7 +66,7 @@ class SimWorkCell:
         self.ordered.add(self.robot.scene.target)
         self.picks += 1
         self.in_bin_before = {i for i in range(len(self.robot.scene.items)) if inside_bin(self.robot, i)}
-        return self.context()
+        return {**self.context(), "restowed": len(restowed)} if restowed else self.context()
 
     def reachable(self) -> list[int]:
         robot, items = self.robot, self.robot.scene.items
