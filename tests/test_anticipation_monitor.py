@@ -97,7 +97,7 @@ def test_the_monitor_stops_at_the_threshold_its_model_was_calibrated_with(tmp_pa
 
 
 def _watch(samples: list[tuple[float, bool, bool]]) -> FailureWatch:
-    watch = FailureWatch(robot=None, in_bin_before=set())
+    watch = FailureWatch(world=None, in_bin_before=set())
     watch.samples = [Sample(*s) for s in samples]
     return watch
 

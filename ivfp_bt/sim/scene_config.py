@@ -73,9 +73,9 @@ SCENE_CONFIGS: dict[str, SceneConfig] = {
     # neighbours from tight to a finger's width apart, a person standing fallen items up again,
     # and pads that hold as rubber does (torsional and rolling friction, stiff friction).
     "bin-v3": SceneConfig(version="bin-v3", frozen=False, bin_width=0.46, bin_lip_height=0.015,
-                          gap=(0.002, 0.012), rows=3, wall_clearance=0.03, item_count=(10, 24), draw_tries=4,
+                          gap=(0.001, 0.005), rows=3, wall_clearance=0.03, item_count=(10, 24), draw_tries=4,
                           order_lying=False, cover_by_front=True, restow=True, catalogue="v3",
-                          pad_condim=6, pad_torsion=0.03, pad_rolling=0.002, impratio=10.0, mujoco="3.17.0"),
+                          pad_condim=6, pad_torsion=0.03, pad_rolling=0.002, impratio=3.0, mujoco="3.17.0"),
 }
 DEFAULT_SCENE = "bin-v2"   # bin-v1 stays, for results measured on it
 
