@@ -91,16 +91,44 @@ def items_markdown(figures: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def results_markdown(figures: dict) -> str:
+    """The calibration's figures against its targets, and what Centroid's failures were."""
+    lines = [f"Measured with MuJoCo {figures['versions'].get('packages', {}).get('mujoco', '?')}, "
+             f"{figures['trials']} bins x {figures['picks_per_trial']} picks per row "
+             "(a bin's trial ends early when nothing left can be ordered):\n",
+             "| strategy | items | seeds | SR % | picks | target | success | multipick | not picked | wrong item | gave up |",
+             "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|"]
+    for r in figures["rows"]:
+        lo_hi = TARGETS.get(r["strategy"])
+        target = (f"{100 * lo_hi[0]:.0f}-{100 * lo_hi[1]:.0f}" if lo_hi else
+                  f">= {100 * FORESIGHT_AT_LEAST[r['objects']]:.0f}" if r["strategy"] == "Foresight" else "")
+        modes = r["modes"]
+        lines.append(f"| {r['strategy']} | {r['objects']} | {r['seed']}-{r['seed'] + figures['trials'] - 1} | "
+                     f"{100 * r['sr']:.1f} | {r['picks']} | {target} | {modes.get('success', 0)} | "
+                     f"{modes.get('fail_multipick', 0)} | {modes.get('fail_not_picked', 0)} | "
+                     f"{modes.get('fail_wrong_item', 0)} | {modes.get('gave_up', 0)} |")
+    for objects, a in figures["audit"].items():
+        share = "n/a" if a["rescued_share"] is None else f"{100 * a['rescued_share']:.0f}%"
+        kinds = ", ".join(f"{k} {v}" for k, v in a["centroid_fail_kinds"].items())
+        lines.append(f"\nForesight picker, {objects} items: Centroid's grasp (its first idea) would fail on "
+                     f"{a['centroid_fails']} of {a['picks']} picks; another of the 20 would have picked "
+                     f"{a['rescued']} of those ({share}; target at least {100 * RESCUE_AT_LEAST:.0f}%), and no idea "
+                     f"would for {a['no_idea_works']}. How Centroid's grasp would fail: {kinds}.")
+    return "\n".join(lines) + "\n"
+
+
 def write_doc_section(figures: dict, doc: Path) -> None:
-    """Replace the per-item table between its markers in ``doc`` (docs/calibration.md)."""
-    begin, end = f"<!-- {figures['scene']} items: begin -->", f"<!-- {figures['scene']} items: end -->"
+    """Replace the results and the per-item table between their markers in ``doc`` (docs/calibration.md)."""
     text = doc.read_text()
-    if begin not in text or end not in text:
-        print(f"{doc} has no {begin} ... {end} markers: the per-item table is not written there")
-        return
-    head, rest = text.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    doc.write_text(head + begin + "\n" + items_markdown(figures) + end + tail)
+    for part, markdown in (("results", results_markdown(figures)), ("items", items_markdown(figures))):
+        begin, end = f"<!-- {figures['scene']} {part}: begin -->", f"<!-- {figures['scene']} {part}: end -->"
+        if begin not in text or end not in text:
+            print(f"{doc} has no {begin} ... {end} markers: the {part} are not written there")
+            continue
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = head + begin + "\n" + markdown + end + tail
+    doc.write_text(text)
 
 
 def plot(figures: dict, path: Path) -> None:
@@ -118,7 +146,7 @@ def plot(figures: dict, path: Path) -> None:
     left.set_xticks(range(len(rows)), labels, fontsize=8)
     left.set_ylabel("success rate %")
     left.set_title(f"{figures['scene']}: baselines and the foresight picker")
-    kinds = figures["audit"]["seen"]["centroid_fail_kinds"]
+    kinds = figures["audit"].get("seen", {}).get("centroid_fail_kinds", {})
     right.barh(list(kinds), list(kinds.values()), color="#8172b3")
     right.invert_yaxis()
     right.set_title("how Centroid's grasp fails (seen, foreseen)")

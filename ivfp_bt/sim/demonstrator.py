@@ -11,6 +11,7 @@ scatter, so what it shows is what it foresaw.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,9 +28,21 @@ if TYPE_CHECKING:
 
 CLICK_SCATTER_M = 0.008     # a person's click lands this far (1 sigma) from where they meant
 WIDTH_SCATTER_M = 0.005
-OTHER_IDEAS_X = 0.45        # later ideas aim up to this fraction of the item's width off its middle
-OTHER_IDEAS_HEIGHT = (0.25, 1.0)      # at this fraction of its height (a neck, a handle, below a toy's wings)
-OTHER_IDEAS_MARGIN = (0.005, 0.035)   # and open this much wider than the item
+OTHER_IDEAS_MARGIN = (0.005, 0.035)   # later ideas open this much wider than the item
+
+
+@dataclass(frozen=True)
+class IdeaSpread:
+    """Where a person's later ideas go on an item: up to ``x`` of its width off its middle, over
+    ``height`` (fractions of its height), opened to all of it or to the part they aim at."""
+    x: float
+    height: tuple[float, float]
+    to_part: bool
+
+
+# by item catalogue: blocks (bin-v1, bin-v2) need no more; bin-v3's necks, handles and the body
+# below a toy's wings are further out and lower, and narrower than the whole item
+SPREADS = {"v1": IdeaSpread(0.3, (0.4, 1.0), False), "v3": IdeaSpread(0.45, (0.25, 1.0), True)}
 
 
 class SimDemonstrator:
@@ -73,16 +86,17 @@ class SimDemonstrator:
             meant = np.array([x, y + depth / 2, bottom + max(0.6 * height, height - 0.03)])
             margin = WIDTH_MARGIN
         else:
-            off = self.rng.uniform(-OTHER_IDEAS_X, OTHER_IDEAS_X) * width
-            meant = np.array([x + off, y + depth / 2, bottom + self.rng.uniform(*OTHER_IDEAS_HEIGHT) * height])
+            spread = SPREADS[robot.scene.config.catalogue]
+            off = self.rng.uniform(-spread.x, spread.x) * width
+            meant = np.array([x + off, y + depth / 2, bottom + self.rng.uniform(*spread.height) * height])
             margin = self.rng.uniform(*OTHER_IDEAS_MARGIN)
         aimed = meant + self.rng.normal(0.0, CLICK_SCATTER_M, 3) * np.array([1.0, 0.0, 1.0])
         u, v = _project(frame, aimed)
         rows, cols = target_pixels(frame)
         nearest = int(np.argmin((rows - v) ** 2 + (cols - u) ** 2))
         u, v = int(cols[nearest]), int(rows[nearest])
-        # later ideas open to the item as seen where they aim (a neck, a handle), the first to all of it
-        seen = width if first else width_at(frame, u, v) - WIDTH_MARGIN
+        to_part = not first and SPREADS[robot.scene.config.catalogue].to_part
+        seen = width_at(frame, u, v) - WIDTH_MARGIN if to_part else width
         chosen_width = float(np.clip(seen + margin + self.rng.normal(0.0, WIDTH_SCATTER_M), 0.02, MAX_WIDTH))
         return candidate_at(frame, u, v, 1.0, width=chosen_width)
 

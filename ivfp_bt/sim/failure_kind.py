@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 KINDS = ("stall", "missed", "twist", "tip", "slip", "multipick", "wrong_item")
 TWIST_DEG = 25.0        # turned this far in the grasp
-TIP_DEG = 45.0          # leaning this far from standing
+LYING_DEG = 45.0        # an item leaning further than this from standing lies on its side
 SAMPLE_PERIOD = 0.1     # seconds between samples of a trace (contacts are costly to read)
 
 
@@ -74,7 +74,7 @@ def failure_kind(judgement: Judgement, trace: GraspTrace) -> str:
         return "wrong_item"
     if not any(trace.held):
         return "missed"
-    leaning = tilt_deg(trace.world, trace.world.scene.target) >= TIP_DEG and not _round(trace.world)
+    leaning = tilt_deg(trace.world, trace.world.scene.target) >= LYING_DEG and not _round(trace.world)
     if max(trace.turn_deg) >= TWIST_DEG and not _round(trace.world) and (trace.held[-1] or not leaning):
         return "twist"
     if leaning:

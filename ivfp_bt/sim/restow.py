@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 import mujoco
 import numpy as np
 
-from ivfp_bt.sim.failure_kind import tilt_deg
+from ivfp_bt.sim.failure_kind import LYING_DEG, tilt_deg
 from ivfp_bt.sim.oracle import inside_bin
 
 if TYPE_CHECKING:
     from ivfp_bt.sim.world import SimWorld
 
-LYING_DEG = 45.0
 SETTLE_S = 0.3
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ivfp_bt.pick.motion_plan import extract_plan, grasp_plan, probe_plan
 from ivfp_bt.pick.plan_runner import run_to_end
-from ivfp_bt.sim.failure_kind import GraspTrace, failure_kind, tilt_deg
+from ivfp_bt.sim.failure_kind import LYING_DEG, GraspTrace, failure_kind, tilt_deg
 from ivfp_bt.sim.failure_watch import FailureWatch
 from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
 from ivfp_bt.sim.restow import stand_up_lying
@@ -24,7 +24,6 @@ from ivfp_bt.sim.rewind import rewound
 from ivfp_bt.sim.sim_robot import SimRobot
 
 MIN_TARGET_PIXELS = 150      # an item this visible in the head camera can be ordered
-LYING_TILT_DEG = 45.0        # an item leaning further than this from standing lies on its side
 CORRIDOR = 0.02              # the fingers pass this far either side of the item: keep it clear
 
 
@@ -71,7 +70,7 @@ class SimWorkCell:
     def reachable(self) -> list[int]:
         robot, items = self.robot, self.robot.scene.items
         inside = [i for i in range(len(items)) if inside_bin(robot, i)]
-        orderable = [i for i in inside if robot.scene.config.order_lying or self.tilt_deg(i) <= LYING_TILT_DEG]
+        orderable = [i for i in inside if robot.scene.config.order_lying or self.tilt_deg(i) <= LYING_DEG]
         pos = {i: robot.data.xpos[robot.item_bodies[i]] for i in inside}
         half = {i: items[i].item_type.extents[0] / 2 for i in inside}
         # how far each item reaches toward the robot: its front face, or (bin-v1, bin-v2) its centre,
