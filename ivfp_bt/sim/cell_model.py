@@ -115,7 +115,7 @@ def add_bin(spec: mujoco.MjSpec, c: SceneConfig) -> None:
             _box(spec, f"shelf_post_{side}_{end}", (x, y, (z0 - t) / 2), (0.02, 0.02, (z0 - t) / 2), grey)
 
 
-def _camera_quat(forward: np.ndarray, body_xmat: np.ndarray) -> list[float]:
+def camera_quat(forward: np.ndarray, body_xmat: np.ndarray) -> list[float]:
     """Quaternion, in a body's frame, of a MuJoCo camera (looks along -z, y up) facing ``forward``."""
     z = -forward / np.linalg.norm(forward)
     x = np.cross([0, 0, 1.0], z)
@@ -196,4 +196,4 @@ def _add_cameras(spec: mujoco.MjSpec) -> None:
     # on the gripper, above and behind the fingers, looking down along them as the paper's fisheye
     camera = gripper + np.array([0.0, -0.09, -0.02])
     spec.body("link_gripper").add_camera(name="wrist", pos=(xmat.T @ (camera - gripper)).tolist(),
-                                         quat=_camera_quat(tool - camera, xmat), fovy=WRIST_FOVY_DEG)
+                                         quat=camera_quat(tool - camera, xmat), fovy=WRIST_FOVY_DEG)

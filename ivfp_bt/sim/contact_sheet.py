@@ -9,7 +9,7 @@ import cv2
 import mujoco
 import numpy as np
 
-from ivfp_bt.sim.cell_model import geom_shape, geom_size
+from ivfp_bt.sim.cell_model import camera_quat, geom_shape, geom_size
 from ivfp_bt.sim.items import CATALOGUES, ItemType
 from ivfp_bt.sim.sim_robot import OPEN_APERTURE
 
@@ -36,13 +36,7 @@ def item_model(item: ItemType) -> mujoco.MjModel:
                             pos=[0, item.extents[1] / 2 + 0.02, 0.001], rgba=[0.1, 0.1, 0.1, 1])
     look_at = np.array([0.0, 0.0, height / 2])
     eye = look_at + CAMERA_DISTANCE * np.array([0.35, 0.8, 0.5]) / np.linalg.norm([0.35, 0.8, 0.5])
-    forward = look_at - eye
-    z = -forward / np.linalg.norm(forward)
-    x = np.cross([0, 0, 1.0], z)
-    x /= np.linalg.norm(x)
-    quat = np.zeros(4)
-    mujoco.mju_mat2Quat(quat, np.column_stack([x, np.cross(z, x), z]).flatten())
-    spec.worldbody.add_camera(name="view", pos=eye.tolist(), quat=quat.tolist(), fovy=40)
+    spec.worldbody.add_camera(name="view", pos=eye.tolist(), quat=camera_quat(look_at - eye, np.eye(3)), fovy=40)
     return spec.compile()
 
 

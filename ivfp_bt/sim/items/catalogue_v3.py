@@ -21,7 +21,7 @@ z up), masses in kg, frictions as sliding coefficients.
 
 from __future__ import annotations
 
-from ivfp_bt.sim.items.item_type import ItemType, Part
+from ivfp_bt.sim.items.item_type import ItemType, Part, bounds
 
 
 def _p(shape: str, size: tuple[float, float, float], x: float = 0.0, y: float = 0.0, z0: float = 0.0,
@@ -32,8 +32,7 @@ def _p(shape: str, size: tuple[float, float, float], x: float = 0.0, y: float = 
 
 def _centred(parts: tuple[Part, ...]) -> tuple[Part, ...]:
     """The parts moved so that the item's bounding box is centred on its origin."""
-    lo = [min(p.pos[i] - p.size[i] / 2 for p in parts) for i in range(3)]
-    hi = [max(p.pos[i] + p.size[i] / 2 for p in parts) for i in range(3)]
+    lo, hi = bounds(parts)
     c = [(a + b) / 2 for a, b in zip(lo, hi)]
     return tuple(Part(p.shape, p.size, tuple(round(p.pos[i] - c[i], 6) for i in range(3)), p.density) for p in parts)
 

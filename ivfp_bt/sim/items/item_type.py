@@ -28,8 +28,7 @@ class ItemType:
     @property
     def extents(self) -> tuple[float, float, float]:
         """Full extents of the item's bounding box."""
-        lo = [min(p.pos[i] - p.size[i] / 2 for p in self.parts) for i in range(3)]
-        hi = [max(p.pos[i] + p.size[i] / 2 for p in self.parts) for i in range(3)]
+        lo, hi = bounds(self.parts)
         return (hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2])
 
     @property
@@ -38,3 +37,10 @@ class ItemType:
         return -min(p.pos[2] - p.size[2] / 2 for p in self.parts)
 
 
+
+
+def bounds(parts: tuple[Part, ...]) -> tuple[list[float], list[float]]:
+    """The lowest and highest corner (x, y, z) of the box around ``parts``."""
+    lo = [min(p.pos[i] - p.size[i] / 2 for p in parts) for i in range(3)]
+    hi = [max(p.pos[i] + p.size[i] / 2 for p in parts) for i in range(3)]
+    return lo, hi
