@@ -94,3 +94,19 @@ def test_an_idea_the_robot_would_refuse_is_passed_over_not_fatal(robot, monkeypa
     demonstrator = SimDemonstrator(robot.work_cell, np.random.default_rng(0))
     demonstrator.demonstrate(robot.head_frame(), foresight=3)
     assert demonstrator.foreseen[0] == "refused" and len(demonstrator.foreseen) >= 2
+
+
+def test_on_bin_v3_the_later_ideas_cover_position_height_and_margin_evenly():
+    """19 ideas drawn at random would leave parts of an item untried by chance (a ball's equator,
+    a bottle's neck); on bin-v3 each idea takes its own nineteenth of every range."""
+    robot = open_sim_robot(0, "bin-v3")
+    try:
+        draws = SimDemonstrator(robot.work_cell, np.random.default_rng(0))._draws(19)
+    finally:
+        robot.close()
+    for column in draws.T:
+        assert sorted(np.floor(column * 19).astype(int)) == list(range(19))
+
+
+def test_on_bin_v1_each_idea_draws_its_own_so_old_demonstrations_reproduce(robot):
+    assert SimDemonstrator(robot.work_cell, np.random.default_rng(0))._draws(19) is None

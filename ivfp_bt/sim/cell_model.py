@@ -14,7 +14,6 @@ from ivfp_bt.sim.scene import Scene
 from ivfp_bt.sim.scene_config import SceneConfig
 from ivfp_bt.sim.stretch_model import PAD_FRICTION, PADS, WORLD_COLLISION, kinematic_model, robot_spec, zero_pose_frame
 
-TIMESTEP = 0.002
 HEAD_FOVY_DEG = 69.4       # D435i colour camera's long side (69.4° x 42.5°), vertical once upright
 HEAD_QUAT = [0.0, 0.7071067811865476, -0.7071067811865476, 0.0]
 WRIST_FOVY_DEG = 120.0     # pinhole render that the fisheye remap turns into the probe view
@@ -160,7 +159,7 @@ def build_cell_model(scene: Scene, extra: Callable[[mujoco.MjSpec], None] | None
     """Compile robot, shelf, bin and the scene's items into one model; ``extra`` may add to it."""
     c = scene.config
     spec = robot_spec()
-    spec.option.timestep = TIMESTEP
+    spec.option.timestep = c.timestep
     spec.option.integrator = mujoco.mjtIntegrator.mjINT_IMPLICITFAST
     spec.option.cone = mujoco.mjtCone.mjCONE_ELLIPTIC
     spec.option.impratio = c.impratio

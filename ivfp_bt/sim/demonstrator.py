@@ -34,15 +34,18 @@ OTHER_IDEAS_MARGIN = (0.005, 0.035)   # later ideas open this much wider than th
 @dataclass(frozen=True)
 class IdeaSpread:
     """Where a person's later ideas go on an item: up to ``x`` of its width off its middle, over
-    ``height`` (fractions of its height), opened to all of it or to the part they aim at."""
+    ``height`` (fractions of its height), opened to all of it or to the part they aim at; drawn
+    independently, or ``stratified`` so that n ideas cover each of the position, the height and
+    the margin in n even steps (a Latin hypercube: no two ideas at the same height by chance)."""
     x: float
     height: tuple[float, float]
     to_part: bool
+    stratified: bool = False
 
 
 # by item catalogue: blocks (bin-v1, bin-v2) need no more; bin-v3's necks, handles and the body
 # below a toy's wings are further out and lower, and narrower than the whole item
-SPREADS = {"v1": IdeaSpread(0.3, (0.4, 1.0), False), "v3": IdeaSpread(0.45, (0.25, 1.0), True)}
+SPREADS = {"v1": IdeaSpread(0.3, (0.4, 1.0), False), "v3": IdeaSpread(0.45, (0.25, 1.0), True, stratified=True)}
 
 
 class SimDemonstrator:
@@ -55,7 +58,9 @@ class SimDemonstrator:
         """A demonstrated grasp; with ``foresight`` > 0, the first of that many ideas that the
         simulator foresees succeeding (the first idea when none does). The first idea is a
         person's click, or with ``first="centroid"`` the Centroid baseline's grasp."""
-        ideas = [self._idea(frame, first=i == 0) for i in range(max(1, foresight))]
+        n = max(1, foresight)
+        draws = self._draws(n - 1)
+        ideas = [self._idea(frame, i == 0, None if i == 0 or draws is None else draws[i - 1]) for i in range(n)]
         if first == "centroid":
             ideas[0] = centroid_candidates(frame)[0]
         self.foreseen, self.foreseen_kinds = [], []
@@ -76,7 +81,15 @@ class SimDemonstrator:
                 return idea
         return ideas[0]
 
-    def _idea(self, frame: RGBDFrame, first: bool) -> GraspCandidate:
+    def _draws(self, n: int) -> np.ndarray | None:
+        """Stratified draws in [0, 1) for the later ideas' (position, height, margin), one row each;
+        None where each idea draws its own (bin-v1's and bin-v2's order, so their demonstrations reproduce)."""
+        if not SPREADS[self.work_cell.robot.scene.config.catalogue].stratified:
+            return None
+        steps = np.stack([self.rng.permutation(n) for _ in range(3)], axis=1)
+        return (steps + self.rng.uniform(size=(n, 3))) / max(n, 1)
+
+    def _idea(self, frame: RGBDFrame, first: bool, draw: np.ndarray | None = None) -> GraspCandidate:
         robot = self.work_cell.robot
         target = robot.scene.target_item
         width, depth, height = target.item_type.extents
@@ -87,9 +100,12 @@ class SimDemonstrator:
             margin = WIDTH_MARGIN
         else:
             spread = SPREADS[robot.scene.config.catalogue]
-            off = self.rng.uniform(-spread.x, spread.x) * width
-            meant = np.array([x + off, y + depth / 2, bottom + self.rng.uniform(*spread.height) * height])
-            margin = self.rng.uniform(*OTHER_IDEAS_MARGIN)
+            if draw is None:
+                draw = self.rng.uniform(size=3)
+            off = (-spread.x + 2 * spread.x * draw[0]) * width   # as rng.uniform(-x, x) draws it
+            low, high = spread.height
+            meant = np.array([x + off, y + depth / 2, bottom + (low + draw[1] * (high - low)) * height])
+            margin = OTHER_IDEAS_MARGIN[0] + draw[2] * (OTHER_IDEAS_MARGIN[1] - OTHER_IDEAS_MARGIN[0])
         aimed = meant + self.rng.normal(0.0, CLICK_SCATTER_M, 3) * np.array([1.0, 0.0, 1.0])
         u, v = _project(frame, aimed)
         rows, cols = target_pixels(frame)

@@ -44,6 +44,12 @@ class SceneConfig:
     # whether the person tending the bin stands fallen items up again before the next order
     # (an intervention, counted with the pick that follows it)
     restow: bool = False
+    # whether what was dropped in front of the bin is taken away before the next order (bin-v1 and
+    # bin-v2 leave it where it fell, where a tall item can lean across the arm's way in)
+    tote: bool = False
+    # an item is ordered only when nothing stands in front of it within this far of either side
+    # (bin-v1, bin-v2: the fingers' 2 cm; the opened gripper needs about twice that past a front row)
+    corridor: float = 0.02
     # the items, and how they touch the gripper's rubber pads
     catalogue: str = "v1"                       # ivfp_bt.sim.items.CATALOGUES
     pad_condim: int = 4                         # 4: sliding and torsional friction; 6: rolling too
@@ -52,6 +58,7 @@ class SceneConfig:
     # MuJoCo's ratio of frictional to normal constraint stiffness: at 1, an item squeezed at full
     # effort creeps out of the fingers under a load well inside its friction cone
     impratio: float = 1.0
+    timestep: float = 0.002                     # s of physics per step
     # the physics engine the calibration was measured with: another gives other outcomes
     mujoco: str = ""
 
@@ -76,8 +83,9 @@ SCENE_CONFIGS: dict[str, SceneConfig] = {
     # 84.5%): short of its targets (docs/calibration.md), so nothing is measured on it yet.
     "bin-v3": SceneConfig(version="bin-v3", frozen=False, bin_width=0.46, bin_lip_height=0.015,
                           gap=(0.001, 0.005), rows=3, wall_clearance=0.03, item_count=(10, 24), draw_tries=4,
-                          order_lying=False, cover_by_front=True, restow=True, catalogue="v3",
-                          pad_condim=6, pad_torsion=0.03, pad_rolling=0.002, impratio=3.0, mujoco="3.17.0"),
+                          order_lying=False, cover_by_front=True, restow=True, tote=True, corridor=0.04,
+                          catalogue="v3", pad_condim=6, pad_torsion=0.03, pad_rolling=0.002, impratio=3.0,
+                          timestep=0.004, mujoco="3.17.0"),
 }
 DEFAULT_SCENE = "bin-v2"   # bin-v1 stays, for results measured on it
 

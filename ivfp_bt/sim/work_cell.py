@@ -22,9 +22,9 @@ from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
 from ivfp_bt.sim.restow import stand_up_lying
 from ivfp_bt.sim.rewind import rewound
 from ivfp_bt.sim.sim_robot import SimRobot
+from ivfp_bt.sim.tote import take_away_dropped
 
 MIN_TARGET_PIXELS = 150      # an item this visible in the head camera can be ordered
-CORRIDOR = 0.02              # the fingers pass this far either side of the item: keep it clear
 
 
 class SimWorkCell:
@@ -55,6 +55,8 @@ class SimWorkCell:
         ordered again only when nothing new can be: a trial measures many items, not the
         hardest one many times). The first pick keeps the scene's own target. None when the
         bin has nothing left to order."""
+        if self.picks > 0 and self.robot.scene.config.tote:
+            take_away_dropped(self.robot)
         restowed = stand_up_lying(self.robot) if self.picks > 0 and self.robot.scene.config.restow else []
         if self.picks > 0:
             reachable = self.reachable()
@@ -78,10 +80,12 @@ class SimWorkCell:
         front = {i: pos[i][1] + (items[i].item_type.extents[1] / 2 if robot.scene.config.cover_by_front else 0.0)
                  for i in inside}
 
+        corridor = robot.scene.config.corridor
+
         def covered(i: int) -> bool:
             # an order goes to items the gripper can reach straight in: nothing in front in its corridor
             return any(front[j] > front[i] + 0.02 and
-                       abs(pos[j][0] - pos[i][0]) < half[i] + half[j] + CORRIDOR for j in inside if j != i)
+                       abs(pos[j][0] - pos[i][0]) < half[i] + half[j] + corridor for j in inside if j != i)
 
         clear = [i for i in orderable if not covered(i)]
         _, _, bodies = robot.cameras.head()
