@@ -123,6 +123,15 @@ def test_what_was_dropped_in_front_of_the_bin_is_taken_away_before_the_next_orde
     robot.close()
 
 
+def test_an_item_is_ordered_at_most_twice_so_one_hard_item_cannot_fill_a_trial():
+    robot = open_scene(Scene(V3, 0, "seen", (alone("tea_box", -0.10), alone("soap_box", 0.08)), 0))
+    rng = np.random.default_rng(0)
+    orders = [robot.work_cell.next_pick(rng) for _ in range(5)]    # nothing is picked: both stay in the bin
+    robot.close()
+    assert [o is None for o in orders] == [False, False, False, False, True]
+    assert sorted(o["target"] for o in orders[:4]) == [0, 0, 1, 1]
+
+
 def test_a_deep_item_beside_a_shallow_one_can_be_ordered():
     # fronts level, centres not: bin-v1 and bin-v2 counted the shallow one as standing in front
     items = (alone("soap_box", -0.07), alone("cereal_box", 0.0))

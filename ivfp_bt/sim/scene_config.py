@@ -50,6 +50,9 @@ class SceneConfig:
     # an item is ordered only when nothing stands in front of it within this far of either side
     # (bin-v1, bin-v2: the fingers' 2 cm; the opened gripper needs about twice that past a front row)
     corridor: float = 0.02
+    # how often one item may be ordered in a bin (0: no limit; bin-v1 and bin-v2 ordered a bin's
+    # last reachable item again and again, so one hard item could make most of a trial's picks)
+    max_orders: int = 0
     # the items, and how they touch the gripper's rubber pads
     catalogue: str = "v1"                       # ivfp_bt.sim.items.CATALOGUES
     pad_condim: int = 4                         # 4: sliding and torsional friction; 6: rolling too
@@ -84,8 +87,8 @@ SCENE_CONFIGS: dict[str, SceneConfig] = {
     "bin-v3": SceneConfig(version="bin-v3", frozen=False, bin_width=0.46, bin_lip_height=0.015,
                           gap=(0.001, 0.005), rows=3, wall_clearance=0.03, item_count=(10, 24), draw_tries=4,
                           order_lying=False, cover_by_front=True, restow=True, tote=True, corridor=0.04,
-                          catalogue="v3", pad_condim=6, pad_torsion=0.03, pad_rolling=0.002, impratio=3.0,
-                          timestep=0.004, mujoco="3.17.0"),
+                          max_orders=2, catalogue="v3", pad_condim=6, pad_torsion=0.03, pad_rolling=0.002,
+                          impratio=3.0, timestep=0.004, mujoco="3.17.0"),
 }
 DEFAULT_SCENE = "bin-v2"   # bin-v1 stays, for results measured on it
 

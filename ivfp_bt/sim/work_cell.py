@@ -10,6 +10,7 @@ without extracting (as the paper's people did, watching the probe).
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from contextlib import AbstractContextManager
 
 import numpy as np
@@ -31,7 +32,7 @@ class SimWorkCell:
     def __init__(self, robot: SimRobot):
         self.robot = robot
         self.picks = 0
-        self.ordered: set[int] = set()               # items ordered so far in this bin
+        self.ordered: Counter[int] = Counter()       # how often each item was ordered in this bin
         self.in_bin_before: set[int] | None = None   # what was in the bin when this pick began
         self.watch: FailureWatch | None = None        # while a clip is recorded
         self.gripper_body = robot.model.body("link_gripper").id
@@ -52,19 +53,22 @@ class SimWorkCell:
     def next_pick(self, rng: np.random.Generator) -> dict | None:
         """Order the next item: one still in the bin, reachable from the front and visible.
         Items not ordered yet come first (an item a pick failed on stays in the bin, and is
-        ordered again only when nothing new can be: a trial measures many items, not the
-        hardest one many times). The first pick keeps the scene's own target. None when the
-        bin has nothing left to order."""
+        ordered again only when nothing new can be, and on scenes that cap it, at most
+        ``max_orders`` times in all: a trial measures many items, not the hardest one many
+        times). The first pick keeps the scene's own target. None when the bin has nothing
+        left to order."""
         if self.picks > 0 and self.robot.scene.config.tote:
             take_away_dropped(self.robot)
         restowed = stand_up_lying(self.robot) if self.picks > 0 and self.robot.scene.config.restow else []
         if self.picks > 0:
             reachable = self.reachable()
-            choices = [i for i in reachable if i not in self.ordered] or reachable
+            cap = self.robot.scene.config.max_orders
+            choices = ([i for i in reachable if i not in self.ordered] or
+                       [i for i in reachable if not cap or self.ordered[i] < cap])
             if not choices:
                 return None
             self.robot.scene = dataclasses.replace(self.robot.scene, target=int(rng.choice(choices)))
-        self.ordered.add(self.robot.scene.target)
+        self.ordered[self.robot.scene.target] += 1
         self.picks += 1
         self.in_bin_before = {i for i in range(len(self.robot.scene.items)) if inside_bin(self.robot, i)}
         return {**self.context(), "restowed": len(restowed)} if restowed else self.context()
