@@ -10,6 +10,7 @@ behaviortreepy's source distribution on PyPI.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import subprocess
 import sys
@@ -52,7 +53,10 @@ def build_stub_library() -> Path:
         raise Unavailable(f"behaviortreepy is not installed ({error})") from None
     module = Path(behaviortreepy._behaviortreepy.__file__)
     include = _headers(behaviortreepy.__version__)
-    out = CACHE / f"libivfp_btcpp_stubs-{behaviortreepy.__version__}.so"
+    # the stubs link the module by its path: one build per installation, so a cache shared by
+    # two checkouts (or a venv that moved) never hands out a library linked to a missing module
+    where = hashlib.sha256(str(module.resolve()).encode()).hexdigest()[:8]
+    out = CACHE / f"libivfp_btcpp_stubs-{behaviortreepy.__version__}-{where}.so"
     source = HERE / "stub_leaves.cpp"
     if out.is_file() and out.stat().st_mtime > source.stat().st_mtime:
         return out

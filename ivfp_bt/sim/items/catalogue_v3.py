@@ -108,7 +108,6 @@ ITEM_TYPES_V3: tuple[ItemType, ...] = (
           "1.2 cm thin and tall: only its top edge is free"),
     _item("dvd_case", "thin", (_box(0.014, 0.135, 0.190),), 0.10, 0.30, (.10, .10, .12),
           "thin and slippery: only a free edge, squeezed firmly"),
-
     _item("clipboard", "thin", (_box(0.015, 0.160, 0.240),), 0.25, 0.45, (.70, .55, .35),
           "thin and deep: its top edge is the only free one"),
     # --- seen: soft goods
@@ -127,7 +126,7 @@ ITEM_TYPES_V3: tuple[ItemType, ...] = (
     _item("soap_box", "plain", (_box(0.040, 0.060, 0.090),), 0.13, 0.45, (.60, .80, .95),
           "small: easily lost between taller neighbours"),
     _item("wooden_block", "plain", (_box(0.060, 0.060, 0.080),), 0.15, 0.60, (.75, .55, .35),
-          "8 cm short: the fingers must reach low, between taller neighbours"),
+          "8 cm tall: the fingers must reach low, between taller neighbours"),
     _item("marker_pack", "plain", (_box(0.030, 0.090, 0.150),), 0.10, 0.50, (.20, .45, .85),
           "narrow: a wide aperture takes its neighbour too"),
     _item("tennis_ball", "round", (_p("sphere", (0.066, 0.066, 0.066)),), 0.058, 0.90, (.80, .95, .20),
