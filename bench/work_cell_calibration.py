@@ -187,24 +187,19 @@ def main() -> int:
     if not args.no_other_foresight:
         plan.append(("Foresight", "seen", args.seeds[1]))
     out = TABLES_DIR / f"calibration_{config.version}.json"
+    audit: dict[str, dict] = {}
+    figures = {"scene": config.version, "frozen": config.frozen, "scene_mujoco": config.mujoco,
+               "trials": args.trials, "picks_per_trial": args.picks, "seeds": list(args.seeds), "rows": rows,
+               "audit": audit, "versions": versions.record()}
     for name, objects, seed in plan:
         row, dirs = run(name, objects, seed, args)
         rows.append(row)
         if name == "Foresight":
             foresight_runs[objects] += dirs
+            audit[objects] = foresight_audit(foresight_runs[objects])
         # saved after each strategy: a long calibration stopped part way keeps what it measured
-        audit = {objects: foresight_audit(dirs) for objects, dirs in foresight_runs.items()}
-        figures = {"scene": config.version, "frozen": config.frozen, "scene_mujoco": config.mujoco,
-                   "trials": args.trials, "picks_per_trial": args.picks, "seeds": list(args.seeds), "rows": rows,
-                   "audit": audit, "versions": versions.record()}
         out.write_text(json.dumps(figures, indent=1))
-    print()
-    for objects, a in audit.items():
-        share = "n/a" if a["rescued_share"] is None else f"{100 * a['rescued_share']:.0f}%"
-        print(f"{objects}: Centroid's grasp would fail on {a['centroid_fails']} of {a['picks']} foreseen picks; "
-              f"another of the 20 would have picked {a['rescued']} ({share}, target >= {100 * RESCUE_AT_LEAST:.0f}%); "
-              f"none would for {a['no_idea_works']}")
-        print("  how it fails: " + ", ".join(f"{k} {v}" for k, v in a["centroid_fail_kinds"].items()))
+    print("\n" + results_markdown(figures))
     plot(figures, out.with_suffix(".png"))
     write_doc_section(figures, REPO / "docs" / "calibration.md")
     print(f"wrote {out} and {out.with_suffix('.png')}")

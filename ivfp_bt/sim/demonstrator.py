@@ -91,6 +91,7 @@ class SimDemonstrator:
 
     def _idea(self, frame: RGBDFrame, first: bool, draw: np.ndarray | None = None) -> GraspCandidate:
         robot = self.work_cell.robot
+        spread = SPREADS[robot.scene.config.catalogue]
         target = robot.scene.target_item
         width, depth, height = target.item_type.extents
         x, y, _ = robot.data.xpos[robot.item_bodies[robot.scene.target]]
@@ -99,7 +100,6 @@ class SimDemonstrator:
             meant = np.array([x, y + depth / 2, bottom + max(0.6 * height, height - 0.03)])
             margin = WIDTH_MARGIN
         else:
-            spread = SPREADS[robot.scene.config.catalogue]
             if draw is None:
                 draw = self.rng.uniform(size=3)
             off = (-spread.x + 2 * spread.x * draw[0]) * width   # as rng.uniform(-x, x) draws it
@@ -111,8 +111,7 @@ class SimDemonstrator:
         rows, cols = target_pixels(frame)
         nearest = int(np.argmin((rows - v) ** 2 + (cols - u) ** 2))
         u, v = int(cols[nearest]), int(rows[nearest])
-        to_part = not first and SPREADS[robot.scene.config.catalogue].to_part
-        seen = width_at(frame, u, v) - WIDTH_MARGIN if to_part else width
+        seen = width_at(frame, u, v) - WIDTH_MARGIN if spread.to_part and not first else width
         chosen_width = float(np.clip(seen + margin + self.rng.normal(0.0, WIDTH_SCATTER_M), 0.02, MAX_WIDTH))
         return candidate_at(frame, u, v, 1.0, width=chosen_width)
 

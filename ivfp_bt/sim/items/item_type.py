@@ -34,9 +34,7 @@ class ItemType:
     @property
     def bottom(self) -> float:
         """Height of the lowest point below the item's origin."""
-        return -min(p.pos[2] - p.size[2] / 2 for p in self.parts)
-
-
+        return -bounds(self.parts)[0][2]
 
 
 def bounds(parts: tuple[Part, ...]) -> tuple[list[float], list[float]]:
