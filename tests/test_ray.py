@@ -28,7 +28,14 @@ ENV = {**os.environ, "MUJOCO_GL": "egl", "RAY_USAGE_STATS_ENABLED": "0", "RAY_AU
 def _eval(out: Path, *extra: str, trials: int = 2, picks: int = 1) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "ivfp_bt", "eval", "trees/pick_centroid.yaml", "--trials",
                              str(trials), "--picks-per-trial", str(picks), "--out", str(out), *extra],
-                            cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=_as_from_a_terminal)
+
+
+def _as_from_a_terminal() -> None:
+    # a suite started in the background (`pytest &` in a script) runs with SIGINT ignored, and a
+    # child inherits that: the eval a person starts at a terminal hears Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _trials(out: Path) -> dict[str, dict]:
