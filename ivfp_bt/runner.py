@@ -175,15 +175,25 @@ class Executive:
         else:
             # As fast as possible: tick_tock would still call time.sleep(0) every tick, which
             # costs ~80 us here, more than ticking a 40-node tree of instant leaves.
-            while not self.tree.interrupt_tick_tocking:
-                self.tree.tick(pre_tick_handler=self._begin_pick, post_tick_handler=post_tick)
+            while self._pick_goes_on():
+                self.tree.tick(post_tick_handler=post_tick)
         self.tree.interrupt_tick_tocking = False
+
+    def _pick_goes_on(self) -> bool:
+        """Begin a pick where one is due; False when the run is to stop, before the tree is ticked
+        again (a pre-tick handler cannot skip its tick: a bin with nothing left to order ran one
+        more tick of the last pick's tree, and its sidecar logged a grasp at an item no longer there)."""
+        if not self.tree.interrupt_tick_tocking:
+            self._begin_pick(self.tree)
+        return not self.tree.interrupt_tick_tocking
 
     def _tick_with_robot(self, post_tick: Callable[[py_trees.trees.BehaviourTree], Any]) -> None:
         period = 1.0 / self.options.tick_hz if self.options.tick_hz > 0 else DEFAULT_ROBOT_PERIOD_S
-        while not self.tree.interrupt_tick_tocking:
+        if self.work_cell is not None:
+            self.work_cell.pace = period    # so that what the simulation foresees is what a tick executes
+        while self._pick_goes_on():
             started = time.monotonic()
-            self.tree.tick(pre_tick_handler=self._begin_pick, post_tick_handler=post_tick)
+            self.tree.tick(post_tick_handler=post_tick)
             self.summary.compute_s += time.monotonic() - started
             if self._runstop_pressed():
                 return

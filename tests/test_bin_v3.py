@@ -62,6 +62,23 @@ def test_bins_are_packed_from_the_v3_catalogue_and_items_know_their_catalogue():
     assert scene.items[0].item_type is item_type(scene.items[0].type_name, "v3")
 
 
+
+def _per_type_counts(config) -> tuple[float, float]:
+    """Items per type over 100 bins: (the types wider than the opening, the narrow ones)."""
+    from collections import Counter
+    counts = Counter(item.type_name for seed in range(100) for item in generate_scene(9000 + seed, config).items)
+    seen = item_set("seen", "v3")
+    wide = [counts[t.name] for t in seen if t.extents[0] >= 0.15]
+    narrow = [counts[t.name] for t in seen if t.extents[0] < 0.10]
+    return sum(wide) / len(wide), sum(narrow) / len(narrow)
+
+
+def test_goods_that_do_not_fit_a_row_start_the_next_so_wide_ones_are_not_rare():
+    import dataclasses
+    wide, narrow = _per_type_counts(V3)
+    wide_returned, narrow_returned = _per_type_counts(dataclasses.replace(V3, set_aside=False))
+    assert wide / narrow > 0.45 > wide_returned / narrow_returned
+
 @pytest.mark.slow
 def test_every_item_stands_on_its_own():
     for t in CATALOGUES["v3"]:
@@ -124,7 +141,7 @@ def test_what_was_dropped_in_front_of_the_bin_is_taken_away_before_the_next_orde
 
 
 def test_an_item_is_ordered_at_most_twice_so_one_hard_item_cannot_fill_a_trial():
-    robot = open_scene(Scene(V3, 0, "seen", (alone("tea_box", -0.10), alone("soap_box", 0.08)), 0))
+    robot = open_scene(Scene(V3, 0, "seen", (alone("tea_box", -0.10), alone("wooden_block", 0.08)), 0))
     rng = np.random.default_rng(0)
     orders = [robot.work_cell.next_pick(rng) for _ in range(5)]    # nothing is picked: both stay in the bin
     robot.close()
@@ -134,7 +151,7 @@ def test_an_item_is_ordered_at_most_twice_so_one_hard_item_cannot_fill_a_trial()
 
 def test_a_deep_item_beside_a_shallow_one_can_be_ordered():
     # fronts level, centres not: bin-v1 and bin-v2 counted the shallow one as standing in front
-    items = (alone("soap_box", -0.07), alone("cereal_box", 0.0))
+    items = (alone("wooden_block", -0.07), alone("cereal_box", 0.0))
     robot = open_scene(Scene(V3, 0, "seen", items, 0))
     assert 1 in robot.work_cell.reachable()
     robot.close()
@@ -231,3 +248,24 @@ def test_run_picks_from_the_bin_its_scene_names(capsys):
     assert target == v3.target_item.type_name and [i.type_name for i in v3.items] != [i.type_name for i in v2.items]
     assert main(["run", "trees/pick_centroid.yaml", "--robot", "stretch", "--scene", "bin-v3"]) == 1
     assert capsys.readouterr().err.strip() == "error: --scene and --objects choose the simulated bin (--robot sim)"
+
+
+def test_a_bin_with_nothing_left_to_order_ends_the_run_before_another_tick():
+    """When the work-cell has nothing left to order, the run stops before the tree is ticked
+    again: one more tick ran the last pick's tree on, and its sidecar logged a grasp at an item
+    nobody ordered (one that had been picked and dropped, outside the workspace)."""
+    from ivfp_bt.runner import Executive, RunOptions
+    from ivfp_bt.tree.load import load_tree
+    robot = open_scene(Scene(V3, 0, "seen", (alone("tea_box"),), 0))
+    ticks_when_asked = []
+
+    def one_order_only(rng):
+        ticks_when_asked.append(executive.tree.count)
+        return real(rng) if len(ticks_when_asked) == 1 else None
+
+    real, robot.work_cell.next_pick = robot.work_cell.next_pick, one_order_only
+    executive = Executive(load_tree("trees/pick_centroid.yaml"), RunOptions(picks=3, tick_hz=10, seed=0),
+                          write=lambda line: None, robot_factory=lambda kind, seed: robot)
+    summary = executive.run()
+    assert summary.stopped == "bin empty" and len(summary.pick_log) == 1
+    assert executive.tree.count == ticks_when_asked[-1]

@@ -62,6 +62,29 @@ def test_a_grasp_shown_as_foreseen_success_succeeds(robot):
     assert robot.work_cell.judge().outcome is Outcome.SUCCESS
 
 
+def test_a_probe_that_cannot_finish_is_not_foreseen_as_a_success(robot, monkeypatch):
+    """The tree's Probe fails when a probe motion does not finish (an item it cannot set down
+    again) and the pick gives up there: foresight must not carry on and foresee a success."""
+    from ivfp_bt.pick import motion_plan
+    from ivfp_bt.sim import work_cell
+    frame = robot.head_frame()
+    demonstrator = SimDemonstrator(robot.work_cell, np.random.default_rng(0))
+    for seed in range(6):
+        demonstrator.rng = np.random.default_rng(seed)
+        grasp = demonstrator.demonstrate(frame, foresight=6)
+        if demonstrator.foreseen[-1:] == ["success"]:
+            break
+    tool_point = grasp_tool_point(np.array(grasp.point), top=target_top(frame))
+    assert robot.work_cell.foresee_grasp(tool_point, grasp.width).outcome is Outcome.SUCCESS
+
+    def stuck_probe(passive: bool = False) -> motion_plan.Plan:
+        plan = probe_plan(passive)
+        return motion_plan.Plan(plan.name, [motion_plan.Stage(s.moves, s.pause, 0.0, s.name) for s in plan.stages])
+
+    monkeypatch.setattr(work_cell, "probe_plan", stuck_probe)
+    assert robot.work_cell.foresee_grasp(tool_point, grasp.width) is None
+
+
 def test_the_demonstration_logs_what_its_ideas_were_foreseen_to_do(robot):
     """So a dataset tells a grasp shown after foresight from a guess shown because no idea worked."""
     import py_trees

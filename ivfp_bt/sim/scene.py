@@ -68,10 +68,11 @@ def _pack(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, 
     x_max = config.bin_center_x + config.bin_width / 2 - config.wall_clearance
     y_front = config.bin_front_y - 0.005
     y_back = config.bin_front_y - config.bin_depth
+    waiting: list[ItemType] = []   # drawn for a row they did not fit (``config.set_aside``)
     for row in range(config.rows):
         if y_front - y_back < 0.03:
             break
-        row_items = _fill_row(rng, config, types, wanted - len(items), x_min, x_max, y_front - y_back)
+        row_items = _fill_row(rng, config, types, wanted - len(items), x_min, x_max, y_front - y_back, waiting)
         if not row_items:
             break
         # the row's slack goes half to each side wall, as a packer leaves it: an item flush
@@ -90,12 +91,16 @@ def _pack(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, 
 
 
 def _fill_row(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, ...], wanted: int,
-              x_min: float, x_max: float, depth_left: float) -> list[tuple[ItemType, float, bool]]:
-    """Items for one row, packed from x_min with seeded gaps: (type, low-x edge, flipped)."""
+              x_min: float, x_max: float, depth_left: float,
+              waiting: list[ItemType]) -> list[tuple[ItemType, float, bool]]:
+    """Items for one row, packed from x_min with seeded gaps: (type, low-x edge, flipped). Items
+    set aside by the row before go first; what is drawn and does not fit joins ``waiting``."""
     row: list[tuple[ItemType, float, bool]] = []
     x = x_min + float(rng.uniform(*config.gap))
     while len(row) < wanted:
-        item_type = _next_type(rng, config, types, x_max - x, depth_left)
+        item_type = _set_aside_fitting(waiting, x_max - x, depth_left)
+        if item_type is None:
+            item_type = _next_type(rng, config, types, x_max - x, depth_left, waiting)
         if item_type is None:
             break
         flip = bool(rng.integers(2))   # face the robot either way round
@@ -105,10 +110,11 @@ def _fill_row(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemTy
 
 
 def _next_type(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, ...], width_left: float,
-               depth_left: float) -> ItemType | None:
+               depth_left: float, waiting: list[ItemType]) -> ItemType | None:
     """The next item type for a row, or None to close it. bin-v1 and bin-v2 draw among the types
     that still fit, which ends every row with thin items; ``draw_tries`` > 0 draws among them all
-    and closes the row after that many draws that do not fit, so each type is as common as any."""
+    and closes the row after that many draws that do not fit, so that wide goods are not rarer
+    than narrow ones, and with ``set_aside`` keeps those draws for the next row, so that they are not."""
     fits = [t.extents[0] <= width_left and t.extents[1] <= depth_left for t in types]
     if config.draw_tries <= 0:
         fitting = [t for t, ok in zip(types, fits) if ok]
@@ -117,4 +123,14 @@ def _next_type(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemT
         k = int(rng.integers(len(types)))
         if fits[k]:
             return types[k]
+        if config.set_aside:
+            waiting.append(types[k])
+    return None
+
+
+def _set_aside_fitting(waiting: list[ItemType], width_left: float, depth_left: float) -> ItemType | None:
+    """The first item set aside that fits here, taken from ``waiting``; None when none does."""
+    for k, item_type in enumerate(waiting):
+        if item_type.extents[0] <= width_left and item_type.extents[1] <= depth_left:
+            return waiting.pop(k)
     return None

@@ -32,6 +32,9 @@ class SceneConfig:
     rows: int = 3
     wall_clearance: float = 0.0                 # kept free beside each side wall, where fingers go
     draw_tries: int = 0                         # 0: fill rows from the types that fit; n: draw any, n tries
+    # whether an item drawn for a row it does not fit is set aside and starts the next row, as a
+    # person stocking a bin from a tote does (otherwise it goes back, and wide goods end up rare)
+    set_aside: bool = False
     friction_jitter: float = 0.10               # +- fraction per instance, seeded
     mass_jitter: float = 0.15
     settle_time: float = 0.4                    # seconds of physics before the first observation
@@ -86,6 +89,7 @@ SCENE_CONFIGS: dict[str, SceneConfig] = {
     # 79.2%): the baselines above their targets (docs/calibration.md), so nothing is measured on it yet.
     "bin-v3": SceneConfig(version="bin-v3", frozen=False, bin_width=0.46, bin_lip_height=0.015,
                           gap=(0.001, 0.005), rows=3, wall_clearance=0.03, item_count=(10, 24), draw_tries=4,
+                          set_aside=True,
                           order_lying=False, cover_by_front=True, restow=True, tote=True, corridor=0.04,
                           max_orders=2, catalogue="v3", pad_condim=6, pad_torsion=0.03, pad_rolling=0.002,
                           impratio=3.0, timestep=0.004, mujoco="3.17.0"),

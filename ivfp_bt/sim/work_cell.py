@@ -26,6 +26,7 @@ from ivfp_bt.sim.sim_robot import SimRobot
 from ivfp_bt.sim.tote import take_away_dropped
 
 MIN_TARGET_PIXELS = 150      # an item this visible in the head camera can be ordered
+DEFAULT_PACE_S = 0.1         # robot seconds per tick of the executive at its default 10 Hz
 
 
 class SimWorkCell:
@@ -36,6 +37,10 @@ class SimWorkCell:
         self.in_bin_before: set[int] | None = None   # what was in the bin when this pick began
         self.watch: FailureWatch | None = None        # while a clip is recorded
         self.gripper_body = robot.model.body("link_gripper").id
+        # robot seconds between the steps of whoever drives the robot (the executive's tick): the
+        # futures foreseen are played at the same pace, because a motion's stages start, and its
+        # timeouts are checked, on those steps, and a marginal grasp turns out differently at another
+        self.pace = DEFAULT_PACE_S
 
     def context(self) -> dict:
         """What identifies the current pick: scene, seed, object set, the target."""
@@ -123,21 +128,23 @@ class SimWorkCell:
     def foresee(self) -> Judgement:
         """The outcome extracting now would have, leaving the simulation exactly as it was."""
         with self.rewound():
-            run_to_end(self.robot, extract_plan())
+            run_to_end(self.robot, extract_plan(), self.pace)
             return judge(self.robot, self.in_bin_before)
 
     def foresee_grasp(self, tool_point: np.ndarray, width: float) -> Judgement | None:
         """The outcome a whole attempt (grasp, probe, extraction) at ``tool_point`` with pre-grasp
         aperture ``width`` would have, with how it failed (``kind``), leaving the simulation exactly
-        as it was; None when the grasp itself would not complete (a finger stalls against a neighbour)."""
+        as it was; None when the grasp or the probe would not complete (a finger stalls against a
+        neighbour; the probe cannot set the item down again), where a tree's pick gives up."""
         robot = self.robot
         with self.rewound():
-            if run_to_end(robot, grasp_plan(tool_point, width)).reason:
+            if run_to_end(robot, grasp_plan(tool_point, width), self.pace).reason:
                 return None
             trace = GraspTrace(robot, self.gripper_body)
             trace.sample()
-            run_to_end(robot, probe_plan(), every_tick=trace.sample)
-            run_to_end(robot, extract_plan(), every_tick=trace.sample)
+            if run_to_end(robot, probe_plan(), self.pace, trace.sample).reason:
+                return None
+            run_to_end(robot, extract_plan(), self.pace, trace.sample)
             trace.sample(force=True)
             judgement = judge(robot, self.in_bin_before)
             return dataclasses.replace(judgement, kind=failure_kind(judgement, trace))
