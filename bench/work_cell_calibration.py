@@ -1,7 +1,8 @@
 """Calibrate a scene configuration against the paper's baselines and a picker that foresees its grasps.
 
-    python bench/work_cell_calibration.py --scene bin-v3                 # about 70 min on 2 cores
+    python bench/work_cell_calibration.py --scene bin-v3                 # about 20 min on 2 cores
     python bench/work_cell_calibration.py --scene bin-v3 --trials 3 --no-unseen
+    python bench/work_cell_calibration.py --add --baseline-seeds 7000 8000   # Centroid and Random on 20 more bins
 
 On seen items, 10 bins x 12 picks on the calibration seeds (5000 up) and again on other seeds
 (6000 up): Centroid, Random and the foresight picker (bench/trees/pick_foresight.yaml: 20 ideas,
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import time
 from collections import Counter, defaultdict
@@ -42,12 +44,48 @@ def run(name: str, objects: str, seed: int, args: argparse.Namespace) -> tuple[d
     from ivfp_bt.evaluation.trials import run_trials, trial_specs
     out = args.out / f"{objects}_{seed}"
     specs = trial_specs(str(TREES[name]), args.trials, args.picks, objects, out, seed, {}, args.scene)
+    # a run directory that exists is resumed by the executive (its picks count): a calibration
+    # measures afresh, so the last one's records for these trials go first
+    for spec in specs:
+        shutil.rmtree(spec.record_dir, ignore_errors=True)
     started = time.monotonic()
     print(f"{name} on {objects} items, seeds {seed}-{seed + args.trials - 1}: ", end="", flush=True)
-    m = summarise(name, run_trials(specs, args.workers, lambda r: print(".", end="", flush=True)))
-    print(f" SR {100 * m.success_rate:.1f}% of {m.picks} picks ({(time.monotonic() - started) / 60:.1f} min)")
-    return ({"strategy": name, "objects": objects, "seed": seed, "sr": m.success_rate, "picks": m.picks,
-             "uph": m.units_per_hour, "modes": dict(m.modes)}, [Path(s.record_dir) for s in specs])
+    results = run_trials(specs, args.workers, lambda r: print(".", end="", flush=True))
+    m = summarise(name, results)
+    bins = [[sum(p.get("outcome") == "success" for p in r.pick_log), len(r.pick_log)] for r in results]
+    print(f" SR {100 * m.success_rate:.1f}% ± {100 * standard_error(bins):.1f} of {m.picks} picks "
+          f"({(time.monotonic() - started) / 60:.1f} min)")
+    return ({"strategy": name, "objects": objects, "seed": seed, "sr": m.success_rate, "se": standard_error(bins),
+             "picks": m.picks, "bins": bins, "uph": m.units_per_hour, "modes": dict(m.modes)},
+            [Path(s.record_dir) for s in specs])
+
+
+def standard_error(bins: list[list[int]]) -> float:
+    """The standard error of a success rate over bins, each bin ``[successes, picks]``: a bin's
+    picks share its neighbours and its order of targets, so they are not independent draws, and
+    the binomial error would understate it (the ratio estimator's error over clusters)."""
+    k, picks = len(bins), sum(n for _, n in bins)
+    if k < 2 or picks == 0:
+        return float("nan")
+    rate = sum(s for s, _ in bins) / picks
+    return (k / (k - 1) * sum((s - rate * n) ** 2 for s, n in bins)) ** 0.5 / picks
+
+
+def pooled_rows(rows: list[dict]) -> list[dict]:
+    """Each strategy and item set measured on more than one seed set, over all its bins together."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[(r["strategy"], r["objects"])].append(r)
+    pooled = []
+    for (strategy, objects), group in groups.items():
+        if len(group) < 2:
+            continue
+        bins = [b for r in group for b in r["bins"]]
+        picks = sum(n for _, n in bins)
+        pooled.append({"strategy": strategy, "objects": objects, "seeds": [r["seed"] for r in group],
+                       "sr": sum(s for s, _ in bins) / picks, "se": standard_error(bins), "picks": picks,
+                       "trials": len(bins)})
+    return pooled
 
 
 def foresight_audit(run_dirs: list[Path]) -> dict:
@@ -95,18 +133,21 @@ def results_markdown(figures: dict) -> str:
     """The calibration's figures against its targets, and what Centroid's failures were."""
     lines = [f"Measured with MuJoCo {figures['versions'].get('packages', {}).get('mujoco', '?')}, "
              f"{figures['trials']} bins x {figures['picks_per_trial']} picks per row "
-             "(a bin's trial ends early when nothing left can be ordered):\n",
-             "| strategy | items | seeds | SR % | picks | target | success | multipick | not picked | wrong item | gave up |",
-             "|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|"]
+             "(a bin's trial ends early when nothing left can be ordered); ± is one standard error "
+             "over bins:\n",
+             "| strategy | items | seeds | SR % | ± | picks | target | success | multipick | not picked | wrong item | gave up |",
+             "|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
     for r in figures["rows"]:
-        lo_hi = TARGETS.get(r["strategy"])
-        target = (f"{100 * lo_hi[0]:.0f}-{100 * lo_hi[1]:.0f}" if lo_hi else
-                  f">= {100 * FORESIGHT_AT_LEAST[r['objects']]:.0f}" if r["strategy"] == "Foresight" else "")
         modes = r["modes"]
         lines.append(f"| {r['strategy']} | {r['objects']} | {r['seed']}-{r['seed'] + figures['trials'] - 1} | "
-                     f"{100 * r['sr']:.1f} | {r['picks']} | {target} | {modes.get('success', 0)} | "
+                     f"{100 * r['sr']:.1f} | {100 * r.get('se', float('nan')):.1f} | {r['picks']} | "
+                     f"{_target(r)} | {modes.get('success', 0)} | "
                      f"{modes.get('fail_multipick', 0)} | {modes.get('fail_not_picked', 0)} | "
                      f"{modes.get('fail_wrong_item', 0)} | {modes.get('gave_up', 0)} |")
+    for r in pooled_rows(figures["rows"]):
+        seeds = ", ".join(f"{s}-{s + figures['trials'] - 1}" for s in r["seeds"])
+        lines.append(f"| **{r['strategy']}, pooled** | {r['objects']} | {seeds} | **{100 * r['sr']:.1f}** | "
+                     f"{100 * r['se']:.1f} | {r['picks']} | {_target(r)} | | | | | |")
     for objects, a in figures["audit"].items():
         share = "n/a" if a["rescued_share"] is None else f"{100 * a['rescued_share']:.0f}%"
         kinds = ", ".join(f"{k} {v}" for k, v in a["centroid_fail_kinds"].items())
@@ -115,6 +156,13 @@ def results_markdown(figures: dict) -> str:
                      f"{a['rescued']} of those ({share}; target at least {100 * RESCUE_AT_LEAST:.0f}%), and no idea "
                      f"would for {a['no_idea_works']}. How Centroid's grasp would fail: {kinds}.")
     return "\n".join(lines) + "\n"
+
+
+def _target(row: dict) -> str:
+    lo_hi = TARGETS.get(row["strategy"])
+    if lo_hi:
+        return f"{100 * lo_hi[0]:.0f}-{100 * lo_hi[1]:.0f}"
+    return f">= {100 * FORESIGHT_AT_LEAST[row['objects']]:.0f}" if row["strategy"] == "Foresight" else ""
 
 
 def write_doc_section(figures: dict, doc: Path) -> None:
@@ -165,6 +213,11 @@ def main() -> int:
     parser.add_argument("--no-unseen", action="store_true", help="leave out the foresight picker on unseen items")
     parser.add_argument("--no-other-foresight", action="store_true",
                         help="leave out the foresight picker on the other seeds (the longest part, about 25 min)")
+    parser.add_argument("--baseline-seeds", type=int, nargs="*", default=[], metavar="SEED",
+                        help="more seed sets for Centroid and Random (about 1 min each), pooled with the others: "
+                             "ten bins are a small sample (see the standard errors)")
+    parser.add_argument("--add", action="store_true",
+                        help="add the --baseline-seeds rows to the saved calibration instead of measuring it afresh")
     parser.add_argument("--out", type=Path, default=Path("runs/calibration"))
     parser.add_argument("--report-only", action="store_true",
                         help="only redraw the plot and docs/calibration.md's per-item table from the saved figures")
@@ -179,6 +232,7 @@ def main() -> int:
     from ivfp_bt import versions
     from ivfp_bt.sim.scene_config import scene_config
     config = scene_config(args.scene)
+    out = TABLES_DIR / f"calibration_{config.version}.json"
     rows, foresight_runs = [], defaultdict(list)
     plan = [(name, "seen", seed) for seed in args.seeds for name in ("Centroid", "Random")]
     plan.append(("Foresight", "seen", args.seeds[0]))
@@ -186,11 +240,14 @@ def main() -> int:
         plan.append(("Foresight", "unseen", args.seeds[0]))
     if not args.no_other_foresight:
         plan.append(("Foresight", "seen", args.seeds[1]))
-    out = TABLES_DIR / f"calibration_{config.version}.json"
     audit: dict[str, dict] = {}
     figures = {"scene": config.version, "frozen": config.frozen, "scene_mujoco": config.mujoco,
                "trials": args.trials, "picks_per_trial": args.picks, "seeds": list(args.seeds), "rows": rows,
                "audit": audit, "versions": versions.record()}
+    if args.add:
+        figures = json.loads(out.read_text())
+        rows, audit, plan = figures["rows"], figures["audit"], []
+    plan += [(name, "seen", seed) for seed in args.baseline_seeds for name in ("Centroid", "Random")]
     for name, objects, seed in plan:
         row, dirs = run(name, objects, seed, args)
         rows.append(row)
