@@ -62,7 +62,6 @@ def test_bins_are_packed_from_the_v3_catalogue_and_items_know_their_catalogue():
     assert scene.items[0].item_type is item_type(scene.items[0].type_name, "v3")
 
 
-
 def _per_type_counts(config) -> tuple[float, float]:
     """Items per type over 100 bins: (the types wider than the opening, the narrow ones)."""
     from collections import Counter
@@ -78,6 +77,7 @@ def test_goods_that_do_not_fit_a_row_start_the_next_so_wide_ones_are_not_rare():
     wide, narrow = _per_type_counts(V3)
     wide_returned, narrow_returned = _per_type_counts(dataclasses.replace(V3, set_aside=False))
     assert wide / narrow > 0.45 > wide_returned / narrow_returned
+
 
 @pytest.mark.slow
 def test_every_item_stands_on_its_own():
@@ -253,7 +253,8 @@ def test_run_picks_from_the_bin_its_scene_names(capsys):
 def test_a_bin_with_nothing_left_to_order_ends_the_run_before_another_tick():
     """When the work-cell has nothing left to order, the run stops before the tree is ticked
     again: one more tick ran the last pick's tree on, and its sidecar logged a grasp at an item
-    nobody ordered (one that had been picked and dropped, outside the workspace)."""
+    nobody ordered (one that had been picked and dropped, outside the workspace). The work-cell
+    also plays its foreseen futures at the pace the run ticks, so that they come out as executed."""
     from ivfp_bt.runner import Executive, RunOptions
     from ivfp_bt.tree.load import load_tree
     robot = open_scene(Scene(V3, 0, "seen", (alone("tea_box"),), 0))
@@ -264,8 +265,9 @@ def test_a_bin_with_nothing_left_to_order_ends_the_run_before_another_tick():
         return real(rng) if len(ticks_when_asked) == 1 else None
 
     real, robot.work_cell.next_pick = robot.work_cell.next_pick, one_order_only
-    executive = Executive(load_tree("trees/pick_centroid.yaml"), RunOptions(picks=3, tick_hz=10, seed=0),
+    executive = Executive(load_tree("trees/pick_centroid.yaml"), RunOptions(picks=3, tick_hz=5, seed=0),
                           write=lambda line: None, robot_factory=lambda kind, seed: robot)
     summary = executive.run()
     assert summary.stopped == "bin empty" and len(summary.pick_log) == 1
     assert executive.tree.count == ticks_when_asked[-1]
+    assert robot.work_cell.pace == 0.2

@@ -113,8 +113,8 @@ def _next_type(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemT
                depth_left: float, waiting: list[ItemType]) -> ItemType | None:
     """The next item type for a row, or None to close it. bin-v1 and bin-v2 draw among the types
     that still fit, which ends every row with thin items; ``draw_tries`` > 0 draws among them all
-    and closes the row after that many draws that do not fit, so that wide goods are not rarer
-    than narrow ones, and with ``set_aside`` keeps those draws for the next row, so that they are not."""
+    and closes the row after that many draws that do not fit. With ``set_aside`` those draws wait
+    for the next row instead of going back, so that wide goods are not much rarer than narrow ones."""
     fits = [t.extents[0] <= width_left and t.extents[1] <= depth_left for t in types]
     if config.draw_tries <= 0:
         fitting = [t for t, ok in zip(types, fits) if ok]
