@@ -3,6 +3,7 @@
     python bench/work_cell_calibration.py --scene bin-v3                 # about 20 min on 2 cores
     python bench/work_cell_calibration.py --scene bin-v3 --trials 3 --no-unseen
     python bench/work_cell_calibration.py --add --baseline-seeds 7000 8000   # Centroid and Random on 20 more bins
+    python bench/work_cell_calibration.py --add --foresight-seeds 7000        # the foresight picker on 10 more
 
 On seen items, 10 bins x 12 picks on the calibration seeds (5000 up) and again on other seeds
 (6000 up): Centroid, Random and the foresight picker (bench/trees/pick_foresight.yaml: 20 ideas,
@@ -216,8 +217,11 @@ def main() -> int:
     parser.add_argument("--baseline-seeds", type=int, nargs="*", default=[], metavar="SEED",
                         help="more seed sets for Centroid and Random (about 1 min each), pooled with the others: "
                              "ten bins are a small sample (see the standard errors)")
+    parser.add_argument("--foresight-seeds", type=int, nargs="*", default=[], metavar="SEED",
+                        help="more seed sets for the foresight picker on seen items (about 5 min each), pooled too")
     parser.add_argument("--add", action="store_true",
-                        help="add the --baseline-seeds rows to the saved calibration instead of measuring it afresh")
+                        help="add the --baseline-seeds and --foresight-seeds rows to the saved calibration "
+                             "instead of measuring it afresh")
     parser.add_argument("--out", type=Path, default=Path("runs/calibration"))
     parser.add_argument("--report-only", action="store_true",
                         help="only redraw the plot and docs/calibration.md's per-item table from the saved figures")
@@ -247,7 +251,12 @@ def main() -> int:
     if args.add:
         figures = json.loads(out.read_text())
         rows, audit, plan = figures["rows"], figures["audit"], []
+        for r in rows:   # the audit covers every foresight run, the saved ones too
+            if r["strategy"] == "Foresight":
+                foresight_runs[r["objects"]] += [args.out / f"{r['objects']}_{r['seed']}" / TREES["Foresight"].stem /
+                                                 f"trial_{r['seed'] + i:04d}" for i in range(figures["trials"])]
     plan += [(name, "seen", seed) for seed in args.baseline_seeds for name in ("Centroid", "Random")]
+    plan += [("Foresight", "seen", seed) for seed in args.foresight_seeds]
     for name, objects, seed in plan:
         row, dirs = run(name, objects, seed, args)
         rows.append(row)
