@@ -86,8 +86,8 @@ SCENE_CONFIGS: dict[str, SceneConfig] = {
     # the opening beside one that is not), neighbours 1-5 mm apart, a tended bin (fallen items
     # stood up, the tote emptied, two orders an item at most), pads that hold as rubber does, 4 ms
     # steps. Seen items, 12 picks a bin, pooled: Centroid 48.5% +- 3.1 and Random 37.3% +- 2.0
-    # over 50 bins from seeds 5000-9000, foresight 83.9% +- 2.7 over 20 (unseen: 91.0%). Random
-    # above its window and foresight under its target (docs/calibration.md): nothing is measured on it yet.
+    # over 50 bins from seeds 5000-9000, foresight 88.4% +- 1.9 over 40 (unseen: 91.0%). Random
+    # is above its window (docs/calibration.md), so nothing is measured on it yet.
     "bin-v3": SceneConfig(version="bin-v3", frozen=False, bin_width=0.46, bin_lip_height=0.015,
                           gap=(0.001, 0.005), rows=3, wall_clearance=0.03, item_count=(10, 24), draw_tries=4,
                           set_aside=True, order_lying=False, cover_by_front=True, restow=True, tote=True,
