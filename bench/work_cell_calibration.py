@@ -184,17 +184,22 @@ def plot(figures: dict, path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    rows = figures["rows"]
-    labels = [f"{r['strategy']}\n{r['objects']} {r['seed']}" for r in rows]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [3, 2]})
-    left.bar(range(len(rows)), [100 * r["sr"] for r in rows], color=[
-        {"Centroid": "#4c72b0", "Random": "#dd8452", "Foresight": "#55a868"}[r["strategy"]] for r in rows])
+    order = ("Centroid", "Random", "Foresight")
+    rows = sorted(figures["rows"], key=lambda r: (order.index(r["strategy"]), r["objects"], r["seed"]))
+    bars = [(f"{r['strategy']} {r['seed']}" + (" unseen" if r["objects"] == "unseen" else ""), r, False) for r in rows]
+    bars += [(f"{r['strategy']} pooled", r, True) for r in pooled_rows(figures["rows"])]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.6), gridspec_kw={"width_ratios": [3, 2]})
+    colours = {"Centroid": "#4c72b0", "Random": "#dd8452", "Foresight": "#55a868"}
+    for x, (_, r, pooled) in enumerate(bars):
+        left.bar(x, 100 * r["sr"], yerr=100 * r.get("se", 0.0), capsize=2, color=colours[r["strategy"]],
+                 hatch="//" if pooled else None, edgecolor="black" if pooled else None,
+                 alpha=0.55 if r["objects"] == "unseen" else 1.0)
     for name, (lo, hi) in TARGETS.items():
-        left.axhspan(100 * lo, 100 * hi, alpha=0.08, color="grey")
-    left.axhline(100 * FORESIGHT_AT_LEAST["seen"], ls="--", lw=0.8, color="#55a868")
-    left.set_xticks(range(len(rows)), labels, fontsize=8)
-    left.set_ylabel("success rate %")
-    left.set_title(f"{figures['scene']}: baselines and the foresight picker")
+        left.axhspan(100 * lo, 100 * hi, alpha=0.12, color=colours[name])
+    left.axhline(100 * FORESIGHT_AT_LEAST["seen"], ls="--", lw=0.8, color=colours["Foresight"])
+    left.set_xticks(range(len(bars)), [label for label, _, _ in bars], fontsize=7, rotation=60, ha="right")
+    left.set_ylabel("success rate %  (± 1 SE over bins)")
+    left.set_title(f"{figures['scene']}: success rates (bands: the targets; hatched: pooled)")
     kinds = figures["audit"].get("seen", {}).get("centroid_fail_kinds", {})
     right.barh(list(kinds), list(kinds.values()), color="#8172b3")
     right.invert_yaxis()
