@@ -42,9 +42,8 @@ RESCUE_AT_LEAST = 0.70
 def run(name: str, objects: str, seed: int, args: argparse.Namespace) -> tuple[dict, list[Path]]:
     """One strategy on one seed set: its metrics, and its trials' run directories."""
     from ivfp_bt.evaluation.metrics import summarise
-    from ivfp_bt.evaluation.trials import run_trials, trial_specs
-    out = args.out / f"{objects}_{seed}"
-    specs = trial_specs(str(TREES[name]), args.trials, args.picks, objects, out, seed, {}, args.scene)
+    from ivfp_bt.evaluation.trials import run_trials
+    specs = trials_of(name, objects, seed, args.trials, args)
     # a run directory that exists is resumed by the executive (its picks count): a calibration
     # measures afresh, so the last one's records for these trials go first
     for spec in specs:
@@ -53,12 +52,20 @@ def run(name: str, objects: str, seed: int, args: argparse.Namespace) -> tuple[d
     print(f"{name} on {objects} items, seeds {seed}-{seed + args.trials - 1}: ", end="", flush=True)
     results = run_trials(specs, args.workers, lambda r: print(".", end="", flush=True))
     m = summarise(name, results)
-    bins = [[sum(p.get("outcome") == "success" for p in r.pick_log), len(r.pick_log)] for r in results]
-    print(f" SR {100 * m.success_rate:.1f}% ± {100 * standard_error(bins):.1f} of {m.picks} picks "
+    bins = [[b.successes, b.picks] for b in (summarise(name, [r]) for r in results)]
+    se = standard_error(bins)
+    print(f" SR {100 * m.success_rate:.1f}% ± {100 * se:.1f} of {m.picks} picks "
           f"({(time.monotonic() - started) / 60:.1f} min)")
-    return ({"strategy": name, "objects": objects, "seed": seed, "sr": m.success_rate, "se": standard_error(bins),
+    return ({"strategy": name, "objects": objects, "seed": seed, "sr": m.success_rate, "se": se,
              "picks": m.picks, "bins": bins, "uph": m.units_per_hour, "modes": dict(m.modes)},
             [Path(s.record_dir) for s in specs])
+
+
+def trials_of(name: str, objects: str, seed: int, trials: int, args: argparse.Namespace) -> list:
+    """The trial specifications of one strategy on one seed set (their run directories under --out)."""
+    from ivfp_bt.evaluation.trials import trial_specs
+    return trial_specs(str(TREES[name]), trials, args.picks, objects, args.out / f"{objects}_{seed}", seed, {},
+                       args.scene)
 
 
 def standard_error(bins: list[list[int]]) -> float:
@@ -258,8 +265,8 @@ def main() -> int:
         rows, audit, plan = figures["rows"], figures["audit"], []
         for r in rows:   # the audit covers every foresight run, the saved ones too
             if r["strategy"] == "Foresight":
-                foresight_runs[r["objects"]] += [args.out / f"{r['objects']}_{r['seed']}" / TREES["Foresight"].stem /
-                                                 f"trial_{r['seed'] + i:04d}" for i in range(figures["trials"])]
+                foresight_runs[r["objects"]] += [Path(spec.record_dir) for spec in
+                                                 trials_of("Foresight", r["objects"], r["seed"], figures["trials"], args)]
     plan += [(name, "seen", seed) for seed in args.baseline_seeds for name in ("Centroid", "Random")]
     plan += [("Foresight", "seen", seed) for seed in args.foresight_seeds]
     for name, objects, seed in plan:
