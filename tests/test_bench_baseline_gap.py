@@ -1,0 +1,46 @@
+"""Where the baselines part: a calibration's picks split by first order and re-order, and one
+type's Centroid grasp against random pixels from the same state."""
+
+from __future__ import annotations
+
+from bench.baseline_gap import order_report, order_split, per_type, type_report
+from ivfp_bt.sidecar.store import Attempt, RunStore
+from ivfp_bt.sim.oracle import Outcome
+
+
+def _log_bin(run_dir, picks: list[tuple[int, int, str]]) -> None:
+    """Attempts as the executive logs them: (pick number, target index, outcome)."""
+    store = RunStore(run_dir)
+    try:
+        for number, target, outcome in picks:
+            store.write(Attempt(0.0, 1.0, {"pick": {"pick": number, "target": target}, "outcome": outcome}))
+    finally:
+        store.close()
+
+
+def test_an_item_ordered_again_counts_as_a_re_order_and_a_pick_by_its_last_attempt(tmp_path):
+    _log_bin(tmp_path / "pick_centroid" / "bin_0", [
+        (1, 4, "fail_not_picked"),
+        (2, 7, "success"),
+        (3, 4, "fail_not_picked"),            # item 4 ordered again: the same grasp fails again
+    ])
+    _log_bin(tmp_path / "pick_random" / "bin_0", [
+        (1, 4, "fail_not_picked"),
+        (2, 4, "fail_not_picked"), (2, 4, "success"),    # a pick retried within itself counts once
+    ])
+    split = order_split([str(tmp_path)])
+    assert (split["pick_centroid"]["first"], split["pick_centroid"]["first success"]) == (2, 1)
+    assert (split["pick_centroid"]["again"], split["pick_centroid"]["again success"]) == (1, 0)
+    assert (split["pick_random"]["first"], split["pick_random"]["again"], split["pick_random"]["again success"]) == \
+        (1, 1, 1)
+    assert "pick_random: ordered first 0.0% (0 of 1); ordered again 100.0% (1 of 1)" in order_report(split)
+
+
+def test_a_type_is_compared_from_the_same_state_in_bins_where_it_stands_in_front():
+    rows = per_type("bin-v3", "seen", ["tea_box"], per=1, pixels=2, first_seed=3000)
+    (row,) = rows
+    assert (row["type"], row["reason"]) == ("tea_box", "plain")
+    outcomes = {outcome.value for outcome in Outcome} | {"stall", "refused"}
+    assert row["centroid"] in outcomes and len(row["random"]) == 2 and set(row["random"]) <= outcomes
+    report = type_report(rows)
+    assert "| tea_box | plain | 1 |" in report and "all: Centroid" in report
