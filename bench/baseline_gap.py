@@ -3,6 +3,7 @@ from the same state, and a calibration's picks split into first orders and re-or
 
     python bench/baseline_gap.py --scene bin-v3                    # every seen type, 5 bins each from 3000
     python bench/baseline_gap.py --scene bin-v3 --per-type 2 --types adjustable_wrench spray_can
+    python bench/baseline_gap.py --scene bin-v3 --set pad_torsion=0.005     # a draft's setting changed
     python bench/baseline_gap.py --orders runs/calibration/seen_5000 runs/calibration/seen_6000
 
 Per type: bins from ``--seed`` on where the type stands in the front row, each made the first
@@ -58,16 +59,21 @@ def same_state(scene, pixels: int) -> dict | None:
 
 
 def per_type(scene_version: str | None, objects: str, types: list[str] | None, per: int, pixels: int,
-             first_seed: int) -> list[dict]:
+             first_seed: int, settings: dict | None = None) -> list[dict]:
     """One row per (type, bin): up to ``per`` bins a type, from ``first_seed`` on, where an
-    instance stands in the front row and is made the first pick."""
-    from dataclasses import replace
+    instance stands in the front row and is made the first pick; ``settings`` change the scene
+    configuration's fields (a draft's, to compare with it)."""
+    from dataclasses import fields, replace
 
+    from ivfp_bt.errors import UserError
     from ivfp_bt.sim.items import item_set
     from ivfp_bt.sim.scene import generate_scene
-    from ivfp_bt.sim.scene_config import scene_config
+    from ivfp_bt.sim.scene_config import SceneConfig, scene_config
 
-    config = scene_config(scene_version)
+    unknown = sorted(set(settings or {}) - {field.name for field in fields(SceneConfig)})
+    if unknown:
+        raise UserError(f"--set: the scene configuration has no field {', '.join(unknown)}")
+    config = replace(scene_config(scene_version), **(settings or {}))
     scenes = [generate_scene(seed, config, objects) for seed in range(first_seed, first_seed + SEED_SPAN)]
     rows = []
     for item_type in item_set(objects, config.catalogue):
@@ -155,6 +161,8 @@ def main() -> int:
     parser.add_argument("--per-type", type=int, default=5, help="bins per type")
     parser.add_argument("--pixels", type=int, default=6, help="random pixels per bin")
     parser.add_argument("--seed", type=int, default=3000, help="first bin searched (development bins from 3000)")
+    parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE", type=_setting,
+                        help="change scene configuration fields, e.g. pad_torsion=0.005")
     parser.add_argument("--orders", nargs="+", metavar="RUNS", help="split a calibration's logged picks instead")
     args = parser.parse_args()
     from ivfp_bt.errors import UserError
@@ -163,12 +171,22 @@ def main() -> int:
         if args.orders:
             print(order_report(order_split(args.orders)))
             return 0
-        rows = per_type(args.scene, args.objects, args.types, args.per_type, args.pixels, args.seed)
+        rows = per_type(args.scene, args.objects, args.types, args.per_type, args.pixels, args.seed, dict(args.set))
     except UserError as error:
         print(f"baseline_gap: {error}", file=sys.stderr)
         return 2
     print(type_report(rows))
     return 0
+
+
+def _setting(text: str) -> tuple[str, object]:
+    import ast
+
+    field, _, value = text.partition("=")
+    try:
+        return field, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected FIELD=VALUE with a Python literal value") from None
 
 
 if __name__ == "__main__":

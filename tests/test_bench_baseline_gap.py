@@ -3,7 +3,10 @@ type's Centroid grasp against random pixels from the same state."""
 
 from __future__ import annotations
 
+import pytest
+
 from bench.baseline_gap import order_report, order_split, per_type, type_report
+from ivfp_bt.errors import UserError
 from ivfp_bt.sidecar.store import Attempt, RunStore
 from ivfp_bt.sim.oracle import Outcome
 
@@ -44,3 +47,8 @@ def test_a_type_is_compared_from_the_same_state_in_bins_where_it_stands_in_front
     assert row["centroid"] in outcomes and len(row["random"]) == 2 and set(row["random"]) <= outcomes
     report = type_report(rows)
     assert "| tea_box | plain | 1 |" in report and "all: Centroid" in report
+
+
+def test_a_setting_the_scene_configuration_does_not_have_is_named_before_anything_runs():
+    with pytest.raises(UserError, match="no field pad_torque"):
+        per_type("bin-v3", "seen", ["tea_box"], per=1, pixels=1, first_seed=3000, settings={"pad_torque": 0.01})
