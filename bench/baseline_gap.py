@@ -75,6 +75,9 @@ def per_type(scene_version: str | None, objects: str, types: list[str] | None, p
         raise UserError(f"--set: the scene configuration has no field {', '.join(unknown)}")
     config = replace(scene_config(scene_version), **(settings or {}))
     scenes = [generate_scene(seed, config, objects) for seed in range(first_seed, first_seed + SEED_SPAN)]
+    missing = sorted(set(types or ()) - {item_type.name for item_type in item_set(objects, config.catalogue)})
+    if missing:
+        raise UserError(f"--types: no {objects} item type {', '.join(missing)} in catalogue {config.catalogue}")
     rows = []
     for item_type in item_set(objects, config.catalogue):
         if types and item_type.name not in types:

@@ -49,6 +49,8 @@ def test_a_type_is_compared_from_the_same_state_in_bins_where_it_stands_in_front
     assert "| tea_box | plain | 1 |" in report and "all: Centroid" in report
 
 
-def test_a_setting_the_scene_configuration_does_not_have_is_named_before_anything_runs():
+def test_a_setting_or_a_type_the_scene_does_not_have_is_named_before_anything_runs():
     with pytest.raises(UserError, match="no field pad_torque"):
         per_type("bin-v3", "seen", ["tea_box"], per=1, pixels=1, first_seed=3000, settings={"pad_torque": 0.01})
+    with pytest.raises(UserError, match="no seen item type tea_cup"):
+        per_type("bin-v3", "seen", ["tea_cup"], per=1, pixels=1, first_seed=3000)
