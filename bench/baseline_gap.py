@@ -11,7 +11,8 @@ pick; Centroid's grasp and ``--pixels`` random target pixels (the Random baselin
 played forward from that one state (grasp, probe, extraction), as `bench/work_cell_ceiling.py`
 foresees its ideas. Comparing in the same state takes out the bins' spread, which on ten bins is
 4-10 points. ``--orders`` reads picks a calibration logged and splits each strategy's success
-into items ordered for the first time and items ordered again after a failed pick.
+into items ordered for the first time and items ordered again after a failed pick, and by where
+in its bin's trial a pick came (the first pick, the 2nd to 4th, 5th to 8th, 9th to 12th).
 Simulation only: the outcomes are the simulator's.
 """
 
@@ -120,9 +121,18 @@ def type_report(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+PICK_SPANS = ((1, 1), (2, 4), (5, 8), (9, 12))   # a bin's picks, first to twelfth, in four spans
+
+
+def _pick_span(number: int) -> str:
+    low, high = next(((a, b) for a, b in PICK_SPANS if a <= number <= b), (PICK_SPANS[-1][1] + 1, None))
+    return f"{low}" if low == high else f"{low}-{high}" if high else f"{low}+"
+
+
 def order_split(paths: list[str]) -> dict[str, collections.Counter]:
     """Per strategy (the tree a run directory's path names), picks and successes on items ordered
-    for the first time and on items ordered again; a pick counts once, by its last attempt."""
+    for the first time and on items ordered again, and by where in its bin's trial a pick came
+    (its number: 1, 2-4, 5-8, 9-12); a pick counts once, by its last attempt."""
     from ivfp_bt.sidecar.dataset import find_runs
     from ivfp_bt.sidecar.store import RunStore
 
@@ -139,20 +149,26 @@ def order_split(paths: list[str]) -> dict[str, collections.Counter]:
         finally:
             store.close()
         ordered: collections.Counter = collections.Counter()
-        for _, (target, success) in sorted(last.items()):
+        for number, (target, success) in sorted(last.items()):
             kind = "again" if ordered[target] else "first"
             ordered[target] += 1
-            split[strategy][kind] += 1
-            split[strategy][f"{kind} success"] += success
+            for key in (kind, f"pick {_pick_span(number)}"):
+                split[strategy][key] += 1
+                split[strategy][f"{key} success"] += success
     return split
 
 
 def order_report(split: dict[str, collections.Counter]) -> str:
+    def rate(c: collections.Counter, key: str, label: str) -> str:
+        return f"{label} {100 * c[key + ' success'] / c[key]:.1f}% ({c[key + ' success']} of {c[key]})"
+
     lines = []
     for strategy, c in sorted(split.items()):
-        parts = [f"{kind} {100 * c[kind + ' success'] / c[kind]:.1f}% ({c[kind + ' success']} of {c[kind]})"
-                 for kind in ("first", "again") if c[kind]]
-        lines.append(f"{strategy}: ordered " + "; ordered ".join(parts))
+        lines.append(f"{strategy}: ordered " + "; ordered ".join(rate(c, kind, kind) for kind in ("first", "again")
+                                                                   if c[kind]))
+        spans = sorted((key.split()[1] for key in c if key.startswith("pick ") and not key.endswith("success")),
+                       key=lambda span: int(span.split("-")[0].rstrip("+")))
+        lines.append(f"{strategy}: by pick in the bin " + "; ".join(rate(c, f"pick {span}", span) for span in spans))
     return "\n".join(lines)
 
 
@@ -166,7 +182,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=3000, help="first bin searched (development bins from 3000)")
     parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE", type=_setting,
                         help="change scene configuration fields, e.g. pad_torsion=0.005")
-    parser.add_argument("--orders", nargs="+", metavar="RUNS", help="split a calibration's logged picks instead")
+    parser.add_argument("--orders", nargs="+", metavar="RUNS",
+                        help="split a calibration's logged picks instead: first orders and re-orders, and by "
+                             "where in its bin's trial a pick came")
     args = parser.parse_args()
     from ivfp_bt.errors import UserError
 
