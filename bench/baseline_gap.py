@@ -125,8 +125,10 @@ PICK_SPANS = ((1, 1), (2, 4), (5, 8), (9, 12))   # a bin's picks, first to twelf
 
 
 def _pick_span(number: int) -> str:
-    low, high = next(((a, b) for a, b in PICK_SPANS if a <= number <= b), (PICK_SPANS[-1][1] + 1, None))
-    return f"{low}" if low == high else f"{low}-{high}" if high else f"{low}+"
+    for low, high in PICK_SPANS:
+        if low <= number <= high:
+            return str(low) if low == high else f"{low}-{high}"
+    return f"{PICK_SPANS[-1][1] + 1}+"
 
 
 def order_split(paths: list[str]) -> dict[str, collections.Counter]:

@@ -37,7 +37,7 @@ def test_an_item_ordered_again_counts_as_a_re_order_and_a_pick_by_its_last_attem
     assert (split["pick_random"]["first"], split["pick_random"]["again"], split["pick_random"]["again success"]) == \
         (1, 1, 1)
     assert "pick_random: ordered first 0.0% (0 of 1); ordered again 100.0% (1 of 1)" in order_report(split)
-    # where in the bin's trial each pick came: a deterministic strategy's rate falls as its failures stay behind
+    # and by where in the bin's trial each pick came
     assert "pick_centroid: by pick in the bin 1 0.0% (0 of 1); 2-4 50.0% (1 of 2)" in order_report(split)
     assert (split["pick_random"]["pick 2-4"], split["pick_random"]["pick 2-4 success"]) == (1, 1)
 
