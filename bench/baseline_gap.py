@@ -75,10 +75,10 @@ def per_type(scene_version: str | None, objects: str, types: list[str] | None, p
     if unknown:
         raise UserError(f"--set: the scene configuration has no field {', '.join(unknown)}")
     config = replace(scene_config(scene_version), **(settings or {}))
-    scenes = [generate_scene(seed, config, objects) for seed in range(first_seed, first_seed + SEED_SPAN)]
     missing = sorted(set(types or ()) - {item_type.name for item_type in item_set(objects, config.catalogue)})
     if missing:
         raise UserError(f"--types: no {objects} item type {', '.join(missing)} in catalogue {config.catalogue}")
+    scenes = [generate_scene(seed, config, objects) for seed in range(first_seed, first_seed + SEED_SPAN)]
     rows = []
     for item_type in item_set(objects, config.catalogue):
         if types and item_type.name not in types:
@@ -164,13 +164,13 @@ def order_report(split: dict[str, collections.Counter]) -> str:
     def rate(c: collections.Counter, key: str, label: str) -> str:
         return f"{label} {100 * c[key + ' success'] / c[key]:.1f}% ({c[key + ' success']} of {c[key]})"
 
+    spans = [_pick_span(low) for low, _ in PICK_SPANS] + [_pick_span(PICK_SPANS[-1][1] + 1)]
     lines = []
     for strategy, c in sorted(split.items()):
         lines.append(f"{strategy}: ordered " + "; ordered ".join(rate(c, kind, kind) for kind in ("first", "again")
                                                                    if c[kind]))
-        spans = sorted((key.split()[1] for key in c if key.startswith("pick ") and not key.endswith("success")),
-                       key=lambda span: int(span.split("-")[0].rstrip("+")))
-        lines.append(f"{strategy}: by pick in the bin " + "; ".join(rate(c, f"pick {span}", span) for span in spans))
+        lines.append(f"{strategy}: by pick in the bin " + "; ".join(rate(c, f"pick {span}", span) for span in spans
+                                                                     if c[f"pick {span}"]))
     return "\n".join(lines)
 
 
