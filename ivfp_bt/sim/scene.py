@@ -14,6 +14,7 @@ import numpy as np
 
 from ivfp_bt.sim.items import ItemType, item_set
 from ivfp_bt.sim.items import item_type as catalogued
+from ivfp_bt.sim.orders import choose_order
 from ivfp_bt.sim.scene_config import SceneConfig
 
 MAX_ATTEMPTS = 50
@@ -57,7 +58,8 @@ def generate_scene(seed: int, config: SceneConfig, objects: str = "seen") -> Sce
         items = _pack(rng, config, types, wanted)
         front = [i for i, item in enumerate(items) if item.row == 0]
         if len(items) >= lo and front:
-            return Scene(config, seed, objects, tuple(items), int(rng.choice(front)))
+            target = choose_order(rng, front, [item.type_name for item in items], config.order_by)
+            return Scene(config, seed, objects, tuple(items), target)
     raise RuntimeError(f"could not pack {lo} items into the bin in {MAX_ATTEMPTS} attempts (seed {seed})")
 
 

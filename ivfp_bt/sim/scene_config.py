@@ -56,6 +56,9 @@ class SceneConfig:
     # how often one item may be ordered in a bin (0: no limit; bin-v1 and bin-v2 ordered a bin's
     # last reachable item again and again, so one hard item could make most of a trial's picks)
     max_orders: int = 0
+    # what an order draws: an item in the bin (bin-v1, bin-v2: a product as often as its units
+    # fill the bin's front) or a product, then one of its units (ivfp_bt.sim.orders)
+    order_by: str = "item"
     # the items, and how they touch the gripper's rubber pads
     catalogue: str = "v1"                       # ivfp_bt.sim.items.CATALOGUES
     pad_condim: int = 4                         # 4: sliding and torsional friction; 6: rolling too

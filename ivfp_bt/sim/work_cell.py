@@ -20,6 +20,7 @@ from ivfp_bt.pick.plan_runner import run_to_end
 from ivfp_bt.sim.failure_kind import LYING_DEG, GraspTrace, failure_kind, tilt_deg
 from ivfp_bt.sim.failure_watch import FailureWatch
 from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
+from ivfp_bt.sim.orders import choose_order
 from ivfp_bt.sim.restow import stand_up_lying
 from ivfp_bt.sim.rewind import rewound
 from ivfp_bt.sim.sim_robot import SimRobot
@@ -72,7 +73,9 @@ class SimWorkCell:
                        [i for i in reachable if not cap or self.ordered[i] < cap])
             if not choices:
                 return None
-            self.robot.scene = dataclasses.replace(self.robot.scene, target=int(rng.choice(choices)))
+            names = [item.type_name for item in self.robot.scene.items]
+            target = choose_order(rng, choices, names, self.robot.scene.config.order_by)
+            self.robot.scene = dataclasses.replace(self.robot.scene, target=target)
         self.ordered[self.robot.scene.target] += 1
         self.picks += 1
         self.in_bin_before = {i for i in range(len(self.robot.scene.items)) if inside_bin(self.robot, i)}
