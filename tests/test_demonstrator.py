@@ -46,6 +46,7 @@ def test_without_foresight_it_shows_its_first_idea_unjudged(robot):
     assert (shown == grasp) == first_shown
 
 
+@pytest.mark.slow
 def test_a_grasp_shown_as_foreseen_success_succeeds(robot):
     frame = robot.head_frame()
     for seed in range(6):
@@ -62,6 +63,7 @@ def test_a_grasp_shown_as_foreseen_success_succeeds(robot):
     assert robot.work_cell.judge().outcome is Outcome.SUCCESS
 
 
+@pytest.mark.slow
 def test_a_probe_that_cannot_finish_is_not_foreseen_as_a_success(robot, monkeypatch):
     """The tree's Probe fails when a probe motion does not finish (an item it cannot set down
     again) and the pick gives up there: foresight must not carry on and foresee a success."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ivfp_bt.cli.main import main
 from ivfp_bt.evaluation.metrics import summarise
 from ivfp_bt.evaluation.trials import TrialResult, TrialSpec
@@ -51,6 +53,7 @@ def _workers_of(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test_a_killed_worker_loses_its_trial_alone_and_a_rerun_finishes_the_rest(tmp_path):
     """kill -9 of a worker mid-evaluation: the trial it ran is named, the finished ones are kept
     in results.md, and the same command again runs only what is missing, logging nothing twice."""

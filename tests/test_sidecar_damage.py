@@ -114,6 +114,7 @@ def test_the_disk_margin_stops_recording_before_the_robot_moves(tmp_path):
         writer.check()
 
 
+@pytest.mark.slow
 def test_a_full_disk_stops_the_run_and_keeps_every_stored_attempt(tmp_path, monkeypatch, capsys):
     """A real 2 MB filesystem: the run stops with one line once an attempt cannot be stored, and
     what was stored before reads back."""

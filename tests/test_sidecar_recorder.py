@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from ivfp_bt.sidecar.store import RunStore
 from tests.conftest import REPO
 
@@ -31,6 +33,7 @@ def start_run(run_dir, picks: int) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "MUJOCO_GL": "egl"})
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_keeps_completed_attempts_and_the_run_resumes(tmp_path):
     run_dir = tmp_path / "run"
     process = start_run(run_dir, picks=50)

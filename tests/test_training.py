@@ -263,6 +263,7 @@ def test_train_rl_collects_on_the_scene_asked_for(tmp_path, monkeypatch):
         assert asked[-1].scene == scene
 
 
+@pytest.mark.slow
 def test_collect_train_run_end_to_end(tmp_path, capsys):
     """The whole pipeline on the tiny preset: demos collected in the simulation, both models
     trained and saved with cards, a learned pick run, one RL iteration, and a rerun that
