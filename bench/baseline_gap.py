@@ -28,6 +28,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.draft_settings import setting   # noqa: E402
+
 SEED_SPAN = 300   # bins searched for a type's front-row instances
 
 
@@ -64,17 +66,14 @@ def per_type(scene_version: str | None, objects: str, types: list[str] | None, p
     """One row per (type, bin): up to ``per`` bins a type, from ``first_seed`` on, where an
     instance stands in the front row and is made the first pick; ``settings`` change the scene
     configuration's fields (a draft's, to compare with it)."""
-    from dataclasses import fields, replace
+    from dataclasses import replace
 
     from ivfp_bt.errors import UserError
     from ivfp_bt.sim.items import item_set
     from ivfp_bt.sim.scene import generate_scene
-    from ivfp_bt.sim.scene_config import SceneConfig, scene_config
+    from ivfp_bt.sim.scene_config import scene_config, with_settings
 
-    unknown = sorted(set(settings or {}) - {field.name for field in fields(SceneConfig)})
-    if unknown:
-        raise UserError(f"--set: the scene configuration has no field {', '.join(unknown)}")
-    config = replace(scene_config(scene_version), **(settings or {}))
+    config = with_settings(scene_config(scene_version), settings)
     missing = sorted(set(types or ()) - {item_type.name for item_type in item_set(objects, config.catalogue)})
     if missing:
         raise UserError(f"--types: no {objects} item type {', '.join(missing)} in catalogue {config.catalogue}")
@@ -182,7 +181,7 @@ def main() -> int:
     parser.add_argument("--per-type", type=int, default=5, help="bins per type")
     parser.add_argument("--pixels", type=int, default=6, help="random pixels per bin")
     parser.add_argument("--seed", type=int, default=3000, help="first bin searched (development bins from 3000)")
-    parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE", type=_setting,
+    parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE", type=setting,
                         help="change scene configuration fields, e.g. pad_torsion=0.005")
     parser.add_argument("--orders", nargs="+", metavar="RUNS",
                         help="split a calibration's logged picks instead: first orders and re-orders, and by "
@@ -200,16 +199,6 @@ def main() -> int:
         return 2
     print(type_report(rows))
     return 0
-
-
-def _setting(text: str) -> tuple[str, object]:
-    import ast
-
-    field, _, value = text.partition("=")
-    try:
-        return field, ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        raise argparse.ArgumentTypeError(f"{text!r}: expected FIELD=VALUE with a Python literal value") from None
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
     python bench/work_cell_calibration.py --scene bin-v3 --trials 3 --no-unseen
     python bench/work_cell_calibration.py --add --baseline-seeds 7000 8000   # Centroid and Random on 20 more bins
     python bench/work_cell_calibration.py --add --foresight-seeds 7000        # the foresight picker on 10 more
+    python bench/work_cell_calibration.py --set order_by=product --out runs/calibration_p   # a draft's setting
 
 On seen items, 10 bins x 12 picks on the calibration seeds (5000 up) and again on other seeds
 (6000 up): Centroid, Random and the foresight picker (bench/trees/pick_foresight.yaml: 20 ideas,
@@ -14,7 +15,9 @@ the learning's validation seeds, so nothing measured there was tuned here.
 From the foresight picker's records: for the picks where Centroid's grasp would fail, the share
 that another of the 20 would have picked, and how Centroid's grasp would fail (stall, missed,
 slip, twist, tip, multipick, wrong item); per item type, how often each is picked. Prints the
-figures, saves docs/tables/calibration_<scene>.json and a plot beside it.
+figures, saves docs/tables/calibration_<scene>.json and a plot beside it. With ``--set`` (a draft:
+the named configuration with some fields changed) the figures and plot go under --out instead,
+and docs/calibration.md is left alone.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.draft_settings import setting   # noqa: E402
 from bench.tables_io import TABLES_DIR   # noqa: E402
 
 TREES = {"Centroid": REPO / "trees" / "pick_centroid.yaml", "Random": REPO / "trees" / "pick_random.yaml",
@@ -65,7 +69,7 @@ def trials_of(name: str, objects: str, seed: int, trials: int, args: argparse.Na
     """The trial specifications of one strategy on one seed set (their run directories under --out)."""
     from ivfp_bt.evaluation.trials import trial_specs
     return trial_specs(str(TREES[name]), trials, args.picks, objects, args.out / f"{objects}_{seed}", seed, {},
-                       args.scene)
+                       args.scene, dict(args.set))
 
 
 def standard_error(bins: list[list[int]]) -> float:
@@ -237,18 +241,27 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("runs/calibration"))
     parser.add_argument("--report-only", action="store_true",
                         help="only redraw the plot and docs/calibration.md's per-item table from the saved figures")
+    parser.add_argument("--set", nargs="+", default=[], metavar="FIELD=VALUE", type=setting,
+                        help="measure a draft: the scene configuration with these fields changed, e.g. "
+                             "order_by=product (figures under --out; docs/calibration.md untouched)")
     args = parser.parse_args()
+    from ivfp_bt.errors import UserError
+    from ivfp_bt.sim.scene_config import scene_config, with_settings
+    try:
+        config = with_settings(scene_config(args.scene), dict(args.set))
+    except UserError as error:
+        print(f"work_cell_calibration: --set: {error}", file=sys.stderr)
+        return 2
+    # a draft's figures are not the configuration's: they stay with its runs
+    out = (args.out if args.set else TABLES_DIR) / f"calibration_{config.version}.json"
     if args.report_only:
-        saved = TABLES_DIR / f"calibration_{args.scene}.json"
-        figures = json.loads(saved.read_text())
-        plot(figures, saved.with_suffix(".png"))
-        write_doc_section(figures, REPO / "docs" / "calibration.md")
-        print(f"redrew {saved.with_suffix('.png')} from {saved}")
+        figures = json.loads(out.read_text())
+        plot(figures, out.with_suffix(".png"))
+        if not args.set:
+            write_doc_section(figures, REPO / "docs" / "calibration.md")
+        print(f"redrew {out.with_suffix('.png')} from {out}")
         return 0
     from ivfp_bt import versions
-    from ivfp_bt.sim.scene_config import scene_config
-    config = scene_config(args.scene)
-    out = TABLES_DIR / f"calibration_{config.version}.json"
     rows, foresight_runs = [], defaultdict(list)
     plan = [(name, "seen", seed) for seed in args.seeds for name in ("Centroid", "Random")]
     plan.append(("Foresight", "seen", args.seeds[0]))
@@ -259,7 +272,7 @@ def main() -> int:
     audit: dict[str, dict] = {}
     figures = {"scene": config.version, "frozen": config.frozen, "scene_mujoco": config.mujoco,
                "trials": args.trials, "picks_per_trial": args.picks, "seeds": list(args.seeds), "rows": rows,
-               "audit": audit, "versions": versions.record()}
+               "audit": audit, "versions": versions.record(), "settings": dict(args.set)}
     if args.add:
         figures = json.loads(out.read_text())
         rows, audit, plan = figures["rows"], figures["audit"], []
@@ -279,7 +292,8 @@ def main() -> int:
         out.write_text(json.dumps(figures, indent=1))
     print("\n" + results_markdown(figures))
     plot(figures, out.with_suffix(".png"))
-    write_doc_section(figures, REPO / "docs" / "calibration.md")
+    if not args.set:
+        write_doc_section(figures, REPO / "docs" / "calibration.md")
     print(f"wrote {out} and {out.with_suffix('.png')}")
     return 0
 

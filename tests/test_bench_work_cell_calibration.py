@@ -28,3 +28,24 @@ def test_seed_sets_are_pooled_over_their_bins_and_shown_beside_them():
     table = results_markdown({"versions": {"packages": {"mujoco": "3.17.0"}}, "trials": 2, "picks_per_trial": 12,
                               "rows": rows, "audit": {}})
     assert "| **Centroid, pooled** | seen | 5000-5001, 6000-6001 | **50.0** |" in table
+
+
+def test_a_drafts_figures_stay_with_its_runs_and_the_docs_are_left_alone(tmp_path, monkeypatch):
+    import json
+    import sys
+
+    from bench import work_cell_calibration
+    from tests.conftest import REPO
+
+    rows = [{"strategy": "Centroid", "objects": "seen", "seed": 5000, "sr": 0.5, "se": 0.1, "picks": 12,
+             "bins": [[6, 12]], "modes": {"success": 6}}]
+    saved = tmp_path / "calibration_bin-v3.json"
+    saved.write_text(json.dumps({"scene": "bin-v3", "rows": rows, "audit": {}, "settings": {"order_by": "product"}}))
+    docs_before = (REPO / "docs" / "calibration.md").read_text()
+    tables_before = (REPO / "docs" / "tables" / "calibration_bin-v3.png").read_bytes()
+    monkeypatch.setattr(sys, "argv", ["work_cell_calibration.py", "--set", "order_by=product", "--report-only",
+                                      "--out", str(tmp_path)])
+    assert work_cell_calibration.main() == 0
+    assert (tmp_path / "calibration_bin-v3.png").stat().st_size > 0
+    assert (REPO / "docs" / "calibration.md").read_text() == docs_before
+    assert (REPO / "docs" / "tables" / "calibration_bin-v3.png").read_bytes() == tables_before

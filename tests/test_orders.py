@@ -44,3 +44,31 @@ def test_ordering_by_product_orders_the_narrow_goods_that_fill_the_rows_less_oft
     def narrow_first_orders(config) -> int:   # 3 cm across or less: several fit where one box does
         return sum(generate_scene(seed, config).target_item.item_type.extents[0] <= 0.03 for seed in range(400))
     assert narrow_first_orders(item) - narrow_first_orders(product) >= 10     # 124 and 106 of 400
+
+
+def test_a_drafts_settings_change_the_scene_it_opens_and_unfreeze_it():
+    from ivfp_bt.sim import open_sim_robot
+    from ivfp_bt.sim.scene_config import with_settings
+
+    draft = with_settings(scene_config("bin-v2"), {"order_by": "product"})
+    assert (draft.version, draft.frozen, draft.order_by) == ("bin-v2", False, "product")
+    assert with_settings(scene_config("bin-v2"), {}) is scene_config("bin-v2")
+    robot = open_sim_robot(5003, "bin-v3", settings={"order_by": "product"})
+    try:
+        assert robot.scene.target == generate_scene(5003, with_settings(scene_config("bin-v3"),
+                                                                        {"order_by": "product"})).target
+        assert robot.scene.config.order_by == "product"
+    finally:
+        robot.close()
+
+
+def test_a_field_the_configuration_lacks_or_a_way_of_ordering_it_lacks_is_one_line():
+    from ivfp_bt.errors import UserError
+    from ivfp_bt.sim.scene_config import with_settings
+
+    with pytest.raises(UserError, match="no field pad_torque "):
+        with_settings(scene_config("bin-v3"), {"pad_torque": 0.01})
+    with pytest.raises(UserError, match="order_by is one of item, product, not 'sku'"):
+        with_settings(scene_config("bin-v3"), {"order_by": "sku"})
+    with pytest.raises(UserError, match=r"pad_torsion is a float \(now 0.03\), not 'stiff'"):
+        with_settings(scene_config("bin-v3"), {"pad_torsion": "stiff"})

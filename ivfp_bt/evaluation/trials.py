@@ -32,6 +32,7 @@ class TrialSpec:
     record_dir: str
     sets: tuple[tuple[str, str], ...] = ()
     scene_version: str | None = None
+    scene_settings: tuple[tuple[str, object], ...] = ()   # a draft's changed fields (bench only)
 
 
 @dataclass
@@ -66,19 +67,24 @@ def run_trial(spec: TrialSpec) -> TrialResult:
 
     loaded = load_tree(spec.tree, dict(spec.sets))
     options = RunOptions(picks=spec.picks, tick_hz=10.0, seed=spec.seed, robot="sim", record_dir=spec.record_dir,
-                         meta={"objects": spec.objects, "trial_seed": spec.seed})
+                         meta={"objects": spec.objects, "trial_seed": spec.seed,
+                               **({"scene_settings": dict(spec.scene_settings)} if spec.scene_settings else {})})
+    settings = dict(spec.scene_settings)
     summary = Executive(loaded, options, write=lambda line: None,
-                        robot_factory=lambda kind, seed: open_sim_robot(seed, spec.scene_version, spec.objects)).run()
+                        robot_factory=lambda kind, seed: open_sim_robot(seed, spec.scene_version, spec.objects,
+                                                                        settings=settings)).run()
     if isinstance(summary.fault_error, UserError):
         raise summary.fault_error
     return TrialResult(spec, summary.pick_log, summary.robot_s, summary.compute_s, summary.stopped, summary.fault)
 
 
 def trial_specs(tree: str, trials: int, picks: int, objects: str, out: Path, first_seed: int,
-                sets: dict[str, str], scene_version: str | None) -> list[TrialSpec]:
+                sets: dict[str, str], scene_version: str | None,
+                scene_settings: dict | None = None) -> list[TrialSpec]:
     name = Path(tree).stem
+    changed = tuple(sorted((scene_settings or {}).items()))
     return [TrialSpec(tree, first_seed + i, picks, objects, str(out / name / f"trial_{first_seed + i:04d}"),
-                      tuple(sorted(sets.items())), scene_version) for i in range(trials)]
+                      tuple(sorted(sets.items())), scene_version, changed) for i in range(trials)]
 
 
 def worker_pool(workers: int) -> futures.ProcessPoolExecutor:
@@ -158,7 +164,8 @@ def load_result(spec: TrialSpec) -> TrialResult | None:
     path = Path(spec.record_dir) / RESULT_FILE
     try:
         raw = json.loads(path.read_text())
-        saved = TrialSpec(**{**raw["spec"], "sets": tuple(tuple(pair) for pair in raw["spec"]["sets"])})
+        saved = TrialSpec(**{**raw["spec"], "sets": tuple(tuple(pair) for pair in raw["spec"]["sets"]),
+                             "scene_settings": tuple(tuple(pair) for pair in raw["spec"].get("scene_settings", ()))})
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if saved != spec:

@@ -15,13 +15,15 @@ from ivfp_bt.sim.egl_compat import patch_pyopengl_egl  # noqa: E402
 patch_pyopengl_egl()
 
 
-def open_sim_robot(seed: int | None = None, scene_version: str | None = None, objects: str = "seen", extra=None):
+def open_sim_robot(seed: int | None = None, scene_version: str | None = None, objects: str = "seen", extra=None,
+                   settings: dict | None = None):
     """A simulated Stretch in front of a freshly generated scene (seed 0 when none is given);
-    ``extra(spec)`` may add to the work-cell's model (a calibration board, a test fixture)."""
+    ``extra(spec)`` may add to the work-cell's model (a calibration board, a test fixture), and
+    ``settings`` change the scene configuration's fields (a draft's: see ``with_settings``)."""
     from ivfp_bt.sim.scene import generate_scene
-    from ivfp_bt.sim.scene_config import scene_config
+    from ivfp_bt.sim.scene_config import scene_config, with_settings
 
-    config = scene_config(scene_version)
+    config = with_settings(scene_config(scene_version), settings)
     return open_scene(generate_scene(0 if seed is None else seed, config, objects), extra=extra)
 
 

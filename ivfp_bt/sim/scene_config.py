@@ -7,9 +7,11 @@ for them. Changing difficulty means adding a new version, not editing an old one
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from ivfp_bt.errors import UserError
+from ivfp_bt.sim.orders import ORDER_BY
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,10 @@ class SceneConfig:
     # the physics engine the calibration was measured with: another gives other outcomes
     mujoco: str = ""
 
+    def __post_init__(self) -> None:
+        if self.order_by not in ORDER_BY:
+            raise UserError(f"order_by is one of {', '.join(ORDER_BY)}, not {self.order_by!r}")
+
 
 SCENE_CONFIGS: dict[str, SceneConfig] = {
     # Calibrated 2026-11-22 (docs/calibration.md): seen items, 10 trials x 12 picks from seeds 1000
@@ -123,3 +129,23 @@ def scene_config(version: str | None = None) -> SceneConfig:
         return SCENE_CONFIGS[version]
     except KeyError:
         raise UserError(f"unknown scene configuration {version!r} (known: {', '.join(SCENE_CONFIGS)})") from None
+
+
+def with_settings(config: SceneConfig, settings: dict | None) -> SceneConfig:
+    """``config`` with some of its fields changed (a draft's, to compare with it) and marked not
+    frozen: what is measured on it is not the named configuration's. A field it does not have,
+    or a value of another kind than the field's, is named in one line."""
+    if not settings:
+        return config
+    known = {field.name for field in dataclasses.fields(SceneConfig)} - {"version", "frozen"}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise UserError(f"the scene configuration has no field {', '.join(unknown)} "
+                        f"(fields: {', '.join(sorted(known))})")
+    for name, value in settings.items():
+        current = getattr(config, name)
+        if not isinstance(value, type(current)) and not (isinstance(current, float) and isinstance(value, int)):
+            raise UserError(f"the scene configuration's {name} is a {type(current).__name__} "
+                            f"(now {current!r}), not {value!r}")
+    return dataclasses.replace(config, frozen=False, **settings)
+
