@@ -275,6 +275,10 @@ def main() -> int:
                "audit": audit, "versions": versions.record(), "settings": dict(args.set)}
     if args.add:
         figures = json.loads(out.read_text())
+        if figures.get("settings", {}) != json.loads(json.dumps(dict(args.set))):
+            print(f"work_cell_calibration: {out} was measured with --set {figures.get('settings', {})}: "
+                  f"add to it with the same settings", file=sys.stderr)
+            return 2
         rows, audit, plan = figures["rows"], figures["audit"], []
         for r in rows:   # the audit covers every foresight run, the saved ones too
             if r["strategy"] == "Foresight":

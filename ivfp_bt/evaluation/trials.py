@@ -66,10 +66,12 @@ def run_trial(spec: TrialSpec) -> TrialResult:
     from ivfp_bt.tree.load import load_tree
 
     loaded = load_tree(spec.tree, dict(spec.sets))
-    options = RunOptions(picks=spec.picks, tick_hz=10.0, seed=spec.seed, robot="sim", record_dir=spec.record_dir,
-                         meta={"objects": spec.objects, "trial_seed": spec.seed,
-                               **({"scene_settings": dict(spec.scene_settings)} if spec.scene_settings else {})})
     settings = dict(spec.scene_settings)
+    meta = {"objects": spec.objects, "trial_seed": spec.seed}
+    if settings:   # a draft's: its records say what was changed
+        meta["scene_settings"] = settings
+    options = RunOptions(picks=spec.picks, tick_hz=10.0, seed=spec.seed, robot="sim", record_dir=spec.record_dir,
+                         meta=meta)
     summary = Executive(loaded, options, write=lambda line: None,
                         robot_factory=lambda kind, seed: open_sim_robot(seed, spec.scene_version, spec.objects,
                                                                         settings=settings)).run()
