@@ -49,3 +49,17 @@ def test_a_drafts_figures_stay_with_its_runs_and_the_docs_are_left_alone(tmp_pat
     assert (tmp_path / "calibration_bin-v3.png").stat().st_size > 0
     assert (REPO / "docs" / "calibration.md").read_text() == docs_before
     assert (REPO / "docs" / "tables" / "calibration_bin-v3.png").read_bytes() == tables_before
+
+
+def test_rows_are_not_added_to_a_draft_measured_with_other_settings(tmp_path, monkeypatch, capsys):
+    import json
+    import sys
+
+    from bench import work_cell_calibration
+
+    (tmp_path / "calibration_bin-v3.json").write_text(json.dumps({"scene": "bin-v3", "rows": [], "audit": {},
+                                                                  "settings": {"order_by": "product"}}))
+    monkeypatch.setattr(sys, "argv", ["work_cell_calibration.py", "--add", "--set", "order_by=item",
+                                      "--baseline-seeds", "7000", "--out", str(tmp_path)])
+    assert work_cell_calibration.main() == 2
+    assert "was measured with --set {'order_by': 'product'}" in capsys.readouterr().err
