@@ -148,4 +148,3 @@ def with_settings(config: SceneConfig, settings: dict | None) -> SceneConfig:
             raise UserError(f"the scene configuration's {name} is a {type(current).__name__} "
                             f"(now {current!r}), not {value!r}")
     return dataclasses.replace(config, frozen=False, **settings)
-
