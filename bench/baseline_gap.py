@@ -12,7 +12,8 @@ played forward from that one state (grasp, probe, extraction), as `bench/work_ce
 foresees its ideas. Comparing in the same state takes out the bins' spread, which on ten bins is
 4-10 points. ``--orders`` reads picks a calibration logged and splits each strategy's success
 into items ordered for the first time and items ordered again after a failed pick, and by where
-in its bin's trial a pick came (the first pick, the 2nd to 4th, 5th to 8th, 9th to 12th).
+in its bin's trial a pick came (the first pick, the 2nd to 4th, 5th to 8th, 9th to 12th), and
+per target type Random's successes beyond the paper's ratio to Centroid's (Table I: 0.66).
 Simulation only: the outcomes are the simulator's.
 """
 
@@ -132,8 +133,8 @@ def _pick_span(number: int) -> str:
 
 def order_split(paths: list[str]) -> dict[str, collections.Counter]:
     """Per strategy (the tree a run directory's path names), picks and successes on items ordered
-    for the first time and on items ordered again, and by where in its bin's trial a pick came
-    (its number: 1, 2-4, 5-8, 9-12); a pick counts once, by its last attempt."""
+    for the first time and on items ordered again, by where in its bin's trial a pick came (its
+    number: 1, 2-4, 5-8, 9-12) and by the target's type; a pick counts once, by its last attempt."""
     from ivfp_bt.sidecar.dataset import find_runs
     from ivfp_bt.sidecar.store import RunStore
 
@@ -146,14 +147,15 @@ def order_split(paths: list[str]) -> dict[str, collections.Counter]:
             for attempt in store.ids():
                 record = store.record(attempt)
                 if "pick" in record:
-                    last[record["pick"]["pick"]] = (record["pick"]["target"], record.get("outcome") == "success")
+                    pick, success = record["pick"], record.get("outcome") == "success"
+                    last[pick["pick"]] = (pick["target"], pick.get("target_type", "?"), success)
         finally:
             store.close()
         ordered: collections.Counter = collections.Counter()
-        for number, (target, success) in sorted(last.items()):
+        for number, (target, type_name, success) in sorted(last.items()):
             kind = "again" if ordered[target] else "first"
             ordered[target] += 1
-            for key in (kind, f"pick {_pick_span(number)}"):
+            for key in (kind, f"pick {_pick_span(number)}", f"type {type_name}"):
                 split[strategy][key] += 1
                 split[strategy][f"{key} success"] += success
     return split
@@ -170,6 +172,31 @@ def order_report(split: dict[str, collections.Counter]) -> str:
                                                                    if c[kind]))
         lines.append(f"{strategy}: by pick in the bin " + "; ".join(rate(c, f"pick {span}", span) for span in spans
                                                                      if c[f"pick {span}"]))
+    return "\n".join(lines)
+
+
+PAPER_RATIO = 29.61 / 44.83   # Table I: Random's success rate over Centroid's, seen items
+
+
+def type_excess_report(split: dict[str, collections.Counter], centroid: str = "pick_centroid",
+                       random: str = "pick_random") -> str:
+    """Markdown, per target type: Centroid's and Random's success, and Random's successes beyond
+    the paper's ratio to Centroid's rate on that type, in points of all Random's picks (most first):
+    where a calibration's Random rate comes from."""
+    c, r = split.get(centroid, collections.Counter()), split.get(random, collections.Counter())
+    total = sum(n for key, n in r.items() if key.startswith("type ") and not key.endswith(" success"))
+    rows = []
+    for key in {k for k in (*c, *r) if k.startswith("type ") and not k.endswith(" success")}:
+        if c[key] and r[key]:
+            excess = r[key + " success"] - PAPER_RATIO * c[key + " success"] / c[key] * r[key]
+            rows.append((excess, key[5:], c[key + " success"], c[key], r[key + " success"], r[key]))
+    lines = ["| type | Centroid | Random | Random's excess, points |", "|---|---:|---:|---:|"]
+    for excess, name, cs, cn, rs, rn in sorted(rows, reverse=True):
+        lines.append(f"| {name} | {cs} of {cn} ({100 * cs / cn:.0f}%) | {rs} of {rn} ({100 * rs / rn:.0f}%) | "
+                     f"{100 * excess / max(1, total):+.2f} |")
+    excess = 100 * sum(row[0] for row in rows) / max(1, total)
+    lines.append(f"\nOver these types, Random's excess is {excess:+.1f} points of its {total} picks "
+                 "(types ordered for only one of the two are left out).")
     return "\n".join(lines)
 
 
@@ -191,7 +218,10 @@ def main() -> int:
 
     try:
         if args.orders:
-            print(order_report(order_split(args.orders)))
+            split = order_split(args.orders)
+            print(order_report(split))
+            print()
+            print(type_excess_report(split))
             return 0
         rows = per_type(args.scene, args.objects, args.types, args.per_type, args.pixels, args.seed, dict(args.set))
     except UserError as error:
