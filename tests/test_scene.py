@@ -9,7 +9,7 @@ import pytest
 
 from ivfp_bt.sim.items import ITEM_TYPES, item_set
 from ivfp_bt.sim.scene import generate_scene
-from ivfp_bt.sim.scene_config import scene_config
+from ivfp_bt.sim.scene_config import scene_config, with_settings
 
 
 def test_item_set_is_the_papers_42_with_32_seen_and_10_unseen():
@@ -52,6 +52,30 @@ def test_neighbours_in_a_row_do_not_overlap():
         spans = sorted((i.pos[0] - i.item_type.extents[0] / 2, i.pos[0] + i.item_type.extents[0] / 2)
                        for i in scene.items if i.row == row)
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
+
+
+def _footprint(item) -> tuple[float, float, float, float]:
+    width, depth, _ = item.item_type.extents
+    return item.pos[0] - width / 2, item.pos[0] + width / 2, item.pos[1] - depth / 2, item.pos[1] + depth / 2
+
+
+def test_goods_stowed_to_the_back_leave_no_room_behind_them_to_be_pushed_into():
+    config = with_settings(scene_config("bin-v3"), {"stow_to_back": True})
+    back_wall = config.bin_front_y - config.bin_depth
+    for seed in range(20):
+        items = generate_scene(seed, config).items
+        assert generate_scene(seed, config).target_item.row == 0
+        for item in items:
+            x0, x1, y0, y1 = _footprint(item)
+            assert back_wall <= y0 and y1 <= config.bin_front_y
+            behind = [_footprint(other) for other in items if other.row > item.row
+                      and _footprint(other)[0] < x1 and x0 < _footprint(other)[1]]
+            # its back against the back wall, or against the front of something behind it
+            assert y0 - back_wall < 0.002 or any(abs(y0 - (front + config.gap[0])) < 1e-9 for *_, front in behind)
+            for other in items:    # and nothing overlaps
+                if other is not item:
+                    a0, a1, b0, b1 = _footprint(other)
+                    assert a1 <= x0 or x1 <= a0 or b1 <= y0 or y1 <= b0
 
 
 def _fingerprint(seed: int, objects: str, version: str = "bin-v1") -> str:

@@ -8,7 +8,7 @@ and item set always give the same scene.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -89,7 +89,22 @@ def _pack(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, 
                 item_type.friction * float(1 + rng.uniform(-1, 1) * config.friction_jitter),
                 item_type.mass * float(1 + rng.uniform(-1, 1) * config.mass_jitter), row, config.catalogue))
         y_front -= max(t.extents[1] for t, _, _ in row_items) + float(rng.uniform(*config.gap))
-    return items
+    return _stowed_to_back(items, config) if config.stow_to_back else items
+
+
+def _stowed_to_back(items: list[PlacedItem], config: SceneConfig) -> list[PlacedItem]:
+    """Each item pushed back along y, the back row first, until its back face meets the front face
+    of an item behind it that it overlaps across the bin (the least gap kept) or the back wall."""
+    stowed = list(items)
+    for k in sorted(range(len(items)), key=lambda k: -items[k].row):
+        item = items[k]
+        width, depth, _ = item.item_type.extents
+        behind = [other for other in stowed if other.row > item.row
+                  and abs(other.pos[0] - item.pos[0]) < (width + other.item_type.extents[0]) / 2]
+        back = max([config.bin_front_y - config.bin_depth + 0.001,
+                    *(other.pos[1] + other.item_type.extents[1] / 2 + config.gap[0] for other in behind)])
+        stowed[k] = replace(item, pos=(item.pos[0], back + depth / 2, item.pos[2]))
+    return stowed
 
 
 def _fill_row(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, ...], wanted: int,

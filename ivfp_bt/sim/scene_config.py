@@ -34,6 +34,10 @@ class SceneConfig:
     rows: int = 3
     wall_clearance: float = 0.0                 # kept free beside each side wall, where fingers go
     draw_tries: int = 0                         # 0: fill rows from the types that fit; n: draw any, n tries
+    # whether each item is pushed back until it meets what stands behind it or the back wall, as a
+    # stower pushes goods in (the front row ragged), instead of every row fronted to its deepest item:
+    # a shallow item fronted has room behind it, and a reach that meets it pushes it back there
+    stow_to_back: bool = False
     # whether an item drawn for a row it does not fit is set aside and starts the next row, as a
     # person stocking a bin from a tote does (otherwise it goes back, and wide goods end up rare)
     set_aside: bool = False
