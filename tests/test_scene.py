@@ -63,8 +63,9 @@ def test_goods_stowed_to_the_back_leave_no_room_behind_them_to_be_pushed_into():
     config = with_settings(scene_config("bin-v3"), {"stow_to_back": True})
     back_wall = config.bin_front_y - config.bin_depth
     for seed in range(20):
-        items = generate_scene(seed, config).items
-        assert generate_scene(seed, config).target_item.row == 0
+        scene = generate_scene(seed, config)
+        items = scene.items
+        assert scene.target_item.row == 0
         for item in items:
             x0, x1, y0, y1 = _footprint(item)
             assert back_wall <= y0 and y1 <= config.bin_front_y
