@@ -184,10 +184,11 @@ def type_excess_report(split: dict[str, collections.Counter], centroid: str = "p
     the paper's ratio to Centroid's rate on that type, in points of all Random's picks (most first):
     where a calibration's Random rate comes from."""
     c, r = split.get(centroid, collections.Counter()), split.get(random, collections.Counter())
-    total = sum(n for key, n in r.items() if key.startswith("type ") and not key.endswith(" success"))
+    types = [key for key in r if key.startswith("type ") and not key.endswith(" success")]
+    total = sum(r[key] for key in types)
     rows = []
-    for key in {k for k in (*c, *r) if k.startswith("type ") and not k.endswith(" success")}:
-        if c[key] and r[key]:
+    for key in types:
+        if c[key]:
             excess = r[key + " success"] - PAPER_RATIO * c[key + " success"] / c[key] * r[key]
             rows.append((excess, key[5:], c[key + " success"], c[key], r[key + " success"], r[key]))
     lines = ["| type | Centroid | Random | Random's excess, points |", "|---|---:|---:|---:|"]

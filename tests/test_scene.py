@@ -69,8 +69,8 @@ def test_goods_stowed_to_the_back_leave_no_room_behind_them_to_be_pushed_into():
         for item in items:
             x0, x1, y0, y1 = _footprint(item)
             assert back_wall <= y0 and y1 <= config.bin_front_y
-            behind = [_footprint(other) for other in items if other.row > item.row
-                      and _footprint(other)[0] < x1 and x0 < _footprint(other)[1]]
+            behind = [(a0, a1, b0, b1) for other in items if other.row > item.row
+                      for a0, a1, b0, b1 in [_footprint(other)] if a0 < x1 and x0 < a1]
             # its back against the back wall, or against the front of something behind it
             assert y0 - back_wall < 0.002 or any(abs(y0 - (front + config.gap[0])) < 1e-9 for *_, front in behind)
             for other in items:    # and nothing overlaps
