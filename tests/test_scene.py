@@ -79,6 +79,26 @@ def test_goods_stowed_to_the_back_leave_no_room_behind_them_to_be_pushed_into():
                     assert a1 <= x0 or x1 <= a0 or b1 <= y0 or y1 <= b0
 
 
+def test_goods_faced_forward_leave_no_room_between_rows():
+    config = with_settings(scene_config("bin-v3"), {"face_forward": True})
+    lip = config.bin_front_y - 0.005
+    for seed in range(20):
+        items = generate_scene(seed, config).items
+        for item in items:
+            x0, x1, y0, y1 = _footprint(item)
+            ahead = [back for other in items if other.row < item.row
+                     for a0, a1, back, _ in [_footprint(other)] if a0 < x1 and x0 < a1]
+            # the front row at the lip; behind it, its front against the back of what it stands behind
+            if item.row == 0:
+                assert abs(y1 - lip) < 1e-9
+            elif ahead:
+                assert abs(y1 - (min(ahead) - config.gap[0])) < 1e-9
+            for other in items:    # and nothing overlaps
+                if other is not item:
+                    a0, a1, b0, b1 = _footprint(other)
+                    assert a1 <= x0 or x1 <= a0 or b1 <= y0 or y1 <= b0
+
+
 def _fingerprint(seed: int, objects: str, version: str = "bin-v1") -> str:
     scene = generate_scene(seed, scene_config(version), objects)
     text = repr((scene.target, [(i.type_name, [round(v, 5) for v in i.pos], round(i.yaw, 4), round(i.friction, 5),

@@ -15,6 +15,7 @@ import numpy as np
 from ivfp_bt.sim.items import ItemType, item_set
 from ivfp_bt.sim.items import item_type as catalogued
 from ivfp_bt.sim.orders import choose_order
+from ivfp_bt.sim.reach_rule import in_reach
 from ivfp_bt.sim.scene_config import SceneConfig
 
 MAX_ATTEMPTS = 50
@@ -56,11 +57,22 @@ def generate_scene(seed: int, config: SceneConfig, objects: str = "seen") -> Sce
     for _ in range(MAX_ATTEMPTS):
         wanted = int(rng.integers(lo, hi + 1))
         items = _pack(rng, config, types, wanted)
-        front = [i for i, item in enumerate(items) if item.row == 0]
+        front = _first_orders(items, config)
         if len(items) >= lo and front:
             target = choose_order(rng, front, [item.type_name for item in items], config.order_by)
             return Scene(config, seed, objects, tuple(items), target)
     raise RuntimeError(f"could not pack {lo} items into the bin in {MAX_ATTEMPTS} attempts (seed {seed})")
+
+
+def _first_orders(items: list[PlacedItem], config: SceneConfig) -> list[int]:
+    """The front-row items the first order may go to: every one (bin-v1, bin-v2), or (where an item
+    is covered by the fronts ahead of it) those the reach rule leaves in reach as packed."""
+    front = [i for i, item in enumerate(items) if item.row == 0]
+    if not config.cover_by_front:
+        return front
+    fronts = {i: item.pos[1] + item.item_type.extents[1] / 2 for i, item in enumerate(items)}
+    return in_reach(front, fronts, {i: item.pos[0] for i, item in enumerate(items)},
+                    {i: item.item_type.extents[0] / 2 for i, item in enumerate(items)}, config)
 
 
 def _pack(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, ...],
@@ -89,7 +101,9 @@ def _pack(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, 
                 item_type.friction * float(1 + rng.uniform(-1, 1) * config.friction_jitter),
                 item_type.mass * float(1 + rng.uniform(-1, 1) * config.mass_jitter), row, config.catalogue))
         y_front -= max(t.extents[1] for t, _, _ in row_items) + float(rng.uniform(*config.gap))
-    return _stowed_to_back(items, config) if config.stow_to_back else items
+    if config.stow_to_back:
+        return _stowed_to_back(items, config)
+    return _faced_forward(items, config) if config.face_forward else items
 
 
 def _stowed_to_back(items: list[PlacedItem], config: SceneConfig) -> list[PlacedItem]:
@@ -105,6 +119,23 @@ def _stowed_to_back(items: list[PlacedItem], config: SceneConfig) -> list[Placed
                     *(other.pos[1] + other.item_type.extents[1] / 2 + config.gap[0] for other in behind)])
         stowed[k] = replace(item, pos=(item.pos[0], back + depth / 2, item.pos[2]))
     return stowed
+
+
+def _faced_forward(items: list[PlacedItem], config: SceneConfig) -> list[PlacedItem]:
+    """Each item behind the front row pulled forward along y, the front rows first, until its front
+    face meets the back face of an item in front of it that it overlaps across the bin (the least gap
+    kept); the front row stays at the lip."""
+    faced = list(items)
+    for k in sorted(range(len(items)), key=lambda k: items[k].row):
+        item = items[k]
+        width, depth, _ = item.item_type.extents
+        ahead = [other for other in faced if other.row < item.row
+                 and abs(other.pos[0] - item.pos[0]) < (width + other.item_type.extents[0]) / 2]
+        if not ahead:
+            continue
+        front = min(other.pos[1] - other.item_type.extents[1] / 2 - config.gap[0] for other in ahead)
+        faced[k] = replace(item, pos=(item.pos[0], front - depth / 2, item.pos[2]))
+    return faced
 
 
 def _fill_row(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, ...], wanted: int,

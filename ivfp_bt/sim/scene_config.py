@@ -38,6 +38,10 @@ class SceneConfig:
     # stower pushes goods in (the front row ragged), instead of every row fronted to its deepest item:
     # a shallow item fronted has room behind it, and a reach that meets it pushes it back there
     stow_to_back: bool = False
+    # whether each item behind the front row is pulled forward until it meets what stands in front of
+    # it, as a picker faces a shelf: no room is left behind a shallow front item for a reach to push
+    # it into, and the bin's free space is at the back
+    face_forward: bool = False
     # whether an item drawn for a row it does not fit is set aside and starts the next row, as a
     # person stocking a bin from a tote does (otherwise it goes back, and wide goods end up rare)
     set_aside: bool = False
@@ -62,6 +66,9 @@ class SceneConfig:
     # how often one item may be ordered in a bin (0: no limit; bin-v1 and bin-v2 ordered a bin's
     # last reachable item again and again, so one hard item could make most of a trial's picks)
     max_orders: int = 0
+    # how deep past the lip an item's front may stand to be ordered (0: any depth): deeper, the
+    # gripper's body follows its fingers in among the neighbours, and no horizontal grasp gets there
+    order_depth: float = 0.0
     # what an order draws: an item in the bin (bin-v1, bin-v2: a product as often as its units
     # fill the bin's front) or a product, then one of its units (ivfp_bt.sim.orders)
     order_by: str = "item"

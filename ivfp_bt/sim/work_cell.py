@@ -21,6 +21,7 @@ from ivfp_bt.sim.failure_kind import LYING_DEG, GraspTrace, failure_kind, tilt_d
 from ivfp_bt.sim.failure_watch import FailureWatch
 from ivfp_bt.sim.oracle import Judgement, inside_bin, judge
 from ivfp_bt.sim.orders import choose_order
+from ivfp_bt.sim.reach_rule import in_reach
 from ivfp_bt.sim.restow import stand_up_lying
 from ivfp_bt.sim.rewind import rewound
 from ivfp_bt.sim.sim_robot import SimRobot
@@ -91,15 +92,7 @@ class SimWorkCell:
         # which hides a deep item behind a shallow neighbour whose front is level with its own
         front = {i: pos[i][1] + (items[i].item_type.extents[1] / 2 if robot.scene.config.cover_by_front else 0.0)
                  for i in inside}
-
-        corridor = robot.scene.config.corridor
-
-        def covered(i: int) -> bool:
-            # an order goes to items the gripper can reach straight in: nothing in front in its corridor
-            return any(front[j] > front[i] + 0.02 and
-                       abs(pos[j][0] - pos[i][0]) < half[i] + half[j] + corridor for j in inside if j != i)
-
-        clear = [i for i in orderable if not covered(i)]
+        clear = in_reach(orderable, front, {i: pos[i][0] for i in inside}, half, robot.scene.config)
         _, _, bodies = robot.cameras.head()
         return [i for i in clear if np.count_nonzero(bodies == robot.item_bodies[i]) >= MIN_TARGET_PIXELS]
 
