@@ -38,7 +38,8 @@ def test_an_unknown_way_of_ordering_is_named():
 
 
 def test_ordering_by_product_orders_the_narrow_goods_that_fill_the_rows_less_often():
-    item = dataclasses.replace(scene_config("bin-v3"), order_by="item")
+    # rows fronted to the lip: every front-row item can be ordered first, so the choice is the rule's alone
+    item = dataclasses.replace(scene_config("bin-v3"), order_by="item", stow_to_back=False, order_depth=0.0)
     product = dataclasses.replace(item, order_by="product")
 
     def narrow_first_orders(config) -> int:   # 3 cm across or less: several fit where one box does

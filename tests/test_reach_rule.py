@@ -21,7 +21,7 @@ def test_an_item_with_a_front_ahead_of_it_in_its_corridor_is_not_ordered():
 def test_items_deeper_than_the_order_depth_are_left_for_a_person():
     fronts = {0: LIP - 0.10, 1: LIP - 0.20}
     xs, halves = {0: -0.1, 1: 0.1}, {0: 0.02, 1: 0.02}
-    assert in_reach([0, 1], fronts, xs, halves, V3) == [0, 1]       # no depth limit
+    assert in_reach([0, 1], fronts, xs, halves, with_settings(V3, {"order_depth": 0.0})) == [0, 1]   # no limit
     assert in_reach([0, 1], fronts, xs, halves, with_settings(V3, {"order_depth": 0.15})) == [0]
 
 

@@ -7,6 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
+from ivfp_bt.errors import UserError
 from ivfp_bt.sim.items import ITEM_TYPES, item_set
 from ivfp_bt.sim.scene import generate_scene
 from ivfp_bt.sim.scene_config import scene_config, with_settings
@@ -80,7 +81,7 @@ def test_goods_stowed_to_the_back_leave_no_room_behind_them_to_be_pushed_into():
 
 
 def test_goods_faced_forward_leave_no_room_between_rows():
-    config = with_settings(scene_config("bin-v3"), {"face_forward": True})
+    config = with_settings(scene_config("bin-v3"), {"stow_to_back": False, "face_forward": True})
     lip = config.bin_front_y - 0.005
     for seed in range(20):
         items = generate_scene(seed, config).items
@@ -97,6 +98,11 @@ def test_goods_faced_forward_leave_no_room_between_rows():
                 if other is not item:
                     a0, a1, b0, b1 = _footprint(other)
                     assert a1 <= x0 or x1 <= a0 or b1 <= y0 or y1 <= b0
+
+
+def test_a_bin_is_stowed_to_the_back_or_faced_forward_not_both():
+    with pytest.raises(UserError, match="stow_to_back and face_forward"):
+        with_settings(scene_config("bin-v3"), {"stow_to_back": True, "face_forward": True})
 
 
 def _fingerprint(seed: int, objects: str, version: str = "bin-v1") -> str:
