@@ -104,7 +104,7 @@ SCENE_CONFIGS: dict[str, SceneConfig] = {
     "bin-v2": SceneConfig(version="bin-v2", frozen=True, bin_width=0.46, bin_lip_height=0.015,
                           gap=(0.001, 0.005), rows=3, wall_clearance=0.03, item_count=(14, 24),
                           order_lying=False),
-    # Draft z, not frozen: the v3 catalogue (15 of its 32 seen types composite: a part wider than
+    # Draft z8, not frozen: the v3 catalogue (15 of its 32 seen types composite: a part wider than
     # the opening beside one that is not), neighbours 1-5 mm apart, goods stowed to the back, a
     # tended bin (fallen items stood up, the tote emptied, two orders an item at most, none deeper
     # than 15 cm past the lip), pads that hold as rubber does, 4 ms steps. Seen items, 12 picks a
