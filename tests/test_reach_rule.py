@@ -27,7 +27,7 @@ def test_items_deeper_than_the_order_depth_are_left_for_a_person():
 
 def test_the_first_order_of_a_stowed_bin_goes_to_an_item_in_reach():
     config = with_settings(V3, {"stow_to_back": True, "order_depth": 0.15})
-    for seed in range(20):
+    for seed in range(100):   # without the rule, 8 of these first orders stand deeper than 15 cm
         scene = generate_scene(seed, config)
         item = scene.target_item
         front = item.pos[1] + item.item_type.extents[1] / 2
