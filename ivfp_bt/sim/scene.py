@@ -112,9 +112,8 @@ def _stowed_to_back(items: list[PlacedItem], config: SceneConfig) -> list[Placed
     stowed = list(items)
     for k in sorted(range(len(items)), key=lambda k: -items[k].row):
         item = items[k]
-        width, depth, _ = item.item_type.extents
-        behind = [other for other in stowed if other.row > item.row
-                  and abs(other.pos[0] - item.pos[0]) < (width + other.item_type.extents[0]) / 2]
+        depth = item.item_type.extents[1]
+        behind = [other for other in _across_from(item, stowed) if other.row > item.row]
         back = max([config.bin_front_y - config.bin_depth + 0.001,
                     *(other.pos[1] + other.item_type.extents[1] / 2 + config.gap[0] for other in behind)])
         stowed[k] = replace(item, pos=(item.pos[0], back + depth / 2, item.pos[2]))
@@ -128,14 +127,19 @@ def _faced_forward(items: list[PlacedItem], config: SceneConfig) -> list[PlacedI
     faced = list(items)
     for k in sorted(range(len(items)), key=lambda k: items[k].row):
         item = items[k]
-        width, depth, _ = item.item_type.extents
-        ahead = [other for other in faced if other.row < item.row
-                 and abs(other.pos[0] - item.pos[0]) < (width + other.item_type.extents[0]) / 2]
+        depth = item.item_type.extents[1]
+        ahead = [other for other in _across_from(item, faced) if other.row < item.row]
         if not ahead:
             continue
         front = min(other.pos[1] - other.item_type.extents[1] / 2 - config.gap[0] for other in ahead)
         faced[k] = replace(item, pos=(item.pos[0], front - depth / 2, item.pos[2]))
     return faced
+
+
+def _across_from(item: PlacedItem, others: list[PlacedItem]) -> list[PlacedItem]:
+    """The items of ``others`` that overlap ``item`` across the bin (along x)."""
+    return [other for other in others
+            if abs(other.pos[0] - item.pos[0]) < (item.item_type.extents[0] + other.item_type.extents[0]) / 2]
 
 
 def _fill_row(rng: np.random.Generator, config: SceneConfig, types: tuple[ItemType, ...], wanted: int,
